@@ -1,0 +1,10 @@
+# Copy to instance/config.py and edit. Every setting is described in README.md.
+# SECRET_KEY = "a long random string"  # python -c 'import secrets; print(secrets.token_hex(32))'
+# SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://cwtch@localhost/cwtch"
+# MAIL_SERVER = "smtp.example.org"
+# MAIL_PORT = 587
+# MAIL_USE_STARTTLS = True
+# MAIL_USERNAME = "cwtch"
+# MAIL_PASSWORD = "..."
+# MAIL_FROM = "Cwtch <cwtch@example.org>"
+# SERVER_NAME_FOR_EMAIL = "https://cwtch.example.org"

@@ -1,0 +1,46 @@
+"""Cwtch: the application factory that wires config, extensions and blueprints together."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from . import config
+
+    config.load(app, test_config)
+
+    from .extensions import init_extensions
+
+    init_extensions(app)
+
+    from . import errors, i18n, navigation, security
+    from .accounts import routes as accounts_routes
+    from .admin import routes as admin_routes
+    from .main import routes as main_routes
+
+    app.register_blueprint(accounts_routes.bp)
+    app.register_blueprint(admin_routes.bp)
+    app.register_blueprint(main_routes.bp)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    navigation.init_app(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""Admin: an organisation's people, roles, invitations and settings. Never wellbeing content."""

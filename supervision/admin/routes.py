@@ -1,0 +1,184 @@
+"""Admin pages for one organisation: people, roles, invitations and settings."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import mail
+from ..accounts import services as account_services
+from ..accounts.messages import MESSAGES, attach
+from ..accounts.models import Invitation, OrganisationKind, Region, Role
+from ..extensions import db
+from ..forms import ConfirmForm
+from ..permissions import organisation_for_admin_or_404, role_required
+from . import services
+from .forms import InviteForm, OrganisationSettingsForm, RolesForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+@bp.get("/")
+@role_required(Role.admin)
+def index():
+    organisations = _me().organisations_where(Role.admin)
+    if len(organisations) == 1:
+        return redirect(url_for("admin.people", organisation_id=organisations[0].id))
+    return render_template("admin/index.html", organisations=organisations)
+
+
+@bp.get("/organisations/<int:organisation_id>/people")
+@role_required(Role.admin)
+def people(organisation_id: int):
+    organisation = organisation_for_admin_or_404(_me(), organisation_id)
+    return render_template(
+        "admin/people.html",
+        organisation=organisation,
+        people=services.people_in(organisation),
+        invitations=services.open_invitations(organisation),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>/invite", methods=["GET", "POST"])
+@role_required(Role.admin)
+def invite(organisation_id: int):
+    organisation = organisation_for_admin_or_404(_me(), organisation_id)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invitation = account_services.invite(
+                organisation=organisation,
+                email=form.email.data,
+                roles={Role(r) for r in form.roles.data},
+                invited_by=_me(),
+            )
+        except account_services.AccountError as error:
+            attach(form, error.code)
+        else:
+            existing = account_services.find_user_by_email(invitation.email)
+            mail.send(
+                to=invitation.email,
+                language=existing.preferred_language if existing else "en",
+                template="invitation",
+                subject="You have been invited to Cwtch",
+                organisation=organisation.name,
+                inviter=_me().name,
+                bilingual=existing is None,
+                link=mail.external_url(
+                    url_for("accounts.accept_invitation", token=account_services.invitation_token(invitation))
+                ),
+            )
+            db.session.commit()
+            flash(_("Invitation sent to %(email)s", email=invitation.email), "success")
+            return redirect(url_for("admin.people", organisation_id=organisation.id))
+    return render_template("admin/invite.html", organisation=organisation, form=form)
+
+
+def _member_or_404(organisation, user_id: int):
+    user = services.member_or_none(organisation, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/organisations/<int:organisation_id>/people/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.admin)
+def person(organisation_id: int, user_id: int):
+    organisation = organisation_for_admin_or_404(_me(), organisation_id)
+    user = _member_or_404(organisation, user_id)
+    form = RolesForm()
+    if request.method == "GET":
+        form.roles.data = [r.value for r in user.roles_in(organisation.id)]
+    if form.validate_on_submit():
+        try:
+            services.set_roles(organisation=organisation, user=user,
+                               roles={Role(r) for r in form.roles.data or []}, actor=_me())
+        except account_services.AccountError as error:
+            attach(form, error.code, default_field="roles")
+        else:
+            db.session.commit()
+            if form.roles.data:
+                flash(_("Roles saved for %(name)s", name=user.name), "success")
+            else:
+                flash(_("%(name)s has been removed from %(organisation)s", name=user.name,
+                        organisation=organisation.name), "success")
+            return redirect(url_for("admin.people", organisation_id=organisation.id))
+    return render_template("admin/person.html", organisation=organisation, person=user, form=form,
+                           status_form=ConfirmForm())
+
+
+@bp.post("/organisations/<int:organisation_id>/people/<int:user_id>/deactivate")
+@role_required(Role.admin)
+def deactivate(organisation_id: int, user_id: int):
+    organisation = organisation_for_admin_or_404(_me(), organisation_id)
+    user = _member_or_404(organisation, user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.deactivate(organisation=organisation, user=user, actor=_me())
+        except account_services.AccountError as error:
+            flash(str(MESSAGES[error.code]), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s can no longer sign in", name=user.name), "success")
+    return redirect(url_for("admin.person", organisation_id=organisation.id, user_id=user.id))
+
+
+@bp.post("/organisations/<int:organisation_id>/people/<int:user_id>/reactivate")
+@role_required(Role.admin)
+def reactivate(organisation_id: int, user_id: int):
+    organisation = organisation_for_admin_or_404(_me(), organisation_id)
+    user = _member_or_404(organisation, user_id)
+    if ConfirmForm().validate_on_submit():
+        services.reactivate(organisation=organisation, user=user, actor=_me())
+        db.session.commit()
+        flash(_("%(name)s can sign in again", name=user.name), "success")
+    return redirect(url_for("admin.person", organisation_id=organisation.id, user_id=user.id))
+
+
+@bp.post("/organisations/<int:organisation_id>/invitations/<int:invitation_id>/revoke")
+@role_required(Role.admin)
+def revoke_invitation(organisation_id: int, invitation_id: int):
+    organisation = organisation_for_admin_or_404(_me(), organisation_id)
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.organisation_id != organisation.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        services.revoke_invitation(invitation=invitation, actor=_me())
+        db.session.commit()
+        flash(_("The invitation to %(email)s has been cancelled", email=invitation.email), "success")
+    return redirect(url_for("admin.people", organisation_id=organisation.id))
+
+
+@bp.route("/organisations/<int:organisation_id>/settings", methods=["GET", "POST"])
+@role_required(Role.admin)
+def settings(organisation_id: int):
+    organisation = organisation_for_admin_or_404(_me(), organisation_id)
+    form = OrganisationSettingsForm(obj=organisation)
+    if request.method == "GET":
+        form.kind.data = organisation.kind.value
+        form.region.data = organisation.region.value
+    if form.validate_on_submit():
+        try:
+            services.update_settings(
+                organisation=organisation,
+                actor=_me(),
+                name=form.name.data,
+                kind=OrganisationKind(form.kind.data),
+                region=Region(form.region.data),
+                report_k=form.report_k.data,
+                job_title_en=form.job_title_en.data,
+                job_title_cy=form.job_title_cy.data,
+            )
+        except account_services.AccountError as error:
+            db.session.rollback()
+            attach(form, error.code)
+        else:
+            db.session.commit()
+            flash(_("Organisation settings saved"), "success")
+            return redirect(url_for("admin.settings", organisation_id=organisation.id))
+    return render_template("admin/settings.html", organisation=organisation, form=form)

@@ -1,0 +1,146 @@
+"""Admin operations on an organisation's people and settings. They flush, never commit."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import Invitation, Membership, Organisation, OrganisationKind, Region, Role, User
+from ..accounts.services import AccountError, rotate_session_token
+from ..audit.services import record
+from ..db import utcnow
+from ..extensions import db
+
+
+@dataclass
+class Person:
+    user: User
+    roles: list[Role]
+
+
+def people_in(organisation: Organisation) -> list[Person]:
+    """Everyone with a role here, in two queries whatever the size of the organisation."""
+    memberships = db.session.scalars(
+        select(Membership)
+        .where(Membership.organisation_id == organisation.id)
+        .options(selectinload(Membership.user))
+    ).all()
+    by_user: dict[int, Person] = {}
+    for membership in memberships:
+        person = by_user.setdefault(membership.user_id, Person(user=membership.user, roles=[]))
+        person.roles.append(membership.role)
+    order = list(Role)
+    for person in by_user.values():
+        person.roles.sort(key=order.index)
+    return sorted(by_user.values(), key=lambda p: (p.user.name.lower(), p.user.id))
+
+
+def open_invitations(organisation: Organisation) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.organisation_id == organisation.id,
+                Invitation.used_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
+            .options(selectinload(Invitation.roles))
+            .order_by(Invitation.created_at.desc())
+        )
+    )
+
+
+def member_or_none(organisation: Organisation, user_id: int) -> User | None:
+    user = db.session.get(User, user_id)
+    if user is None or not user.roles_in(organisation.id):
+        return None
+    return user
+
+
+def _active_admin_ids(organisation: Organisation) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(Membership.user_id)
+            .join(User, User.id == Membership.user_id)
+            .where(
+                Membership.organisation_id == organisation.id,
+                Membership.role == Role.admin,
+                User.active.is_(True),
+            )
+        )
+    )
+
+
+def set_roles(*, organisation: Organisation, user: User, roles: set[Role], actor: User) -> None:
+    current = user.roles_in(organisation.id)
+    if Role.admin in current and Role.admin not in roles and _active_admin_ids(organisation) <= {user.id}:
+        raise AccountError("last_admin")
+    for membership in list(user.memberships):
+        if membership.organisation_id == organisation.id and membership.role not in roles:
+            user.memberships.remove(membership)
+    for role in sorted(roles - current, key=lambda r: r.value):
+        user.memberships.append(Membership(organisation=organisation, role=role))
+    db.session.flush()
+    record(action="role_change", actor_id=actor.id, organisation_id=organisation.id,
+           target_type="user", target_id=user.id,
+           detail="roles: " + (", ".join(sorted(r.value for r in roles)) or "none"))
+
+
+def deactivate(*, organisation: Organisation, user: User, actor: User) -> None:
+    if user.id == actor.id:
+        raise AccountError("self_deactivate")
+    if {m.organisation_id for m in user.memberships} - {organisation.id}:
+        # One organisation's admin must not lock someone out of another organisation.
+        raise AccountError("member_elsewhere")
+    if Role.admin in user.roles_in(organisation.id) and _active_admin_ids(organisation) <= {user.id}:
+        raise AccountError("last_admin")
+    user.active = False
+    rotate_session_token(user)
+    record(action="deactivate", actor_id=actor.id, organisation_id=organisation.id,
+           target_type="user", target_id=user.id)
+
+
+def reactivate(*, organisation: Organisation, user: User, actor: User) -> None:
+    user.active = True
+    db.session.flush()
+    record(action="reactivate", actor_id=actor.id, organisation_id=organisation.id,
+           target_type="user", target_id=user.id)
+
+
+def revoke_invitation(*, invitation: Invitation, actor: User) -> None:
+    invitation.revoked_at = utcnow()
+    db.session.flush()
+    record(action="invitation_revoke", actor_id=actor.id, organisation_id=invitation.organisation_id,
+           target_type="invitation", target_id=invitation.id)
+
+
+def update_settings(
+    *,
+    organisation: Organisation,
+    actor: User,
+    name: str,
+    kind: OrganisationKind,
+    region: Region,
+    report_k: int,
+    job_title_en: str | None,
+    job_title_cy: str | None,
+) -> None:
+    name = name.strip()
+    clash = db.session.scalar(
+        select(Organisation.id).where(Organisation.name == name, Organisation.id != organisation.id)
+    )
+    if clash is not None:
+        raise AccountError("organisation_name_taken")
+    if report_k < 5:
+        raise AccountError("report_k_too_low")
+    organisation.name = name
+    organisation.kind = kind
+    organisation.region = region
+    organisation.report_k = report_k
+    organisation.job_title_en = (job_title_en or "").strip() or None
+    organisation.job_title_cy = (job_title_cy or "").strip() or None
+    db.session.flush()
+    record(action="organisation_settings", actor_id=actor.id, organisation_id=organisation.id,
+           target_type="organisation", target_id=organisation.id)

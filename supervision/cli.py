@@ -1,0 +1,134 @@
+"""Command-line tools: create-org, create-admin, seed-demo and backup, on the Flask CLI."""
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from .accounts import passwords
+from .accounts.models import MIN_REPORT_K, Membership, Organisation, OrganisationKind, Region, Role, User
+from .accounts.services import AccountError, check_new_password, find_user_by_email, normalise_email
+from .audit.services import record
+from .extensions import db
+
+
+def main() -> None:
+    """The `supervision` console script: the Flask CLI with this app."""
+    from . import create_app
+
+    FlaskGroup(create_app=lambda: create_app()).main(prog_name="supervision")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(create_org)
+    app.cli.add_command(create_admin)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(backup)
+
+
+@click.command("create-org")
+@click.option("--name", prompt="Organisation name")
+@click.option("--kind", type=click.Choice([k.value for k in OrganisationKind]), prompt=True,
+              default=OrganisationKind.primary_care.value)
+@click.option("--region", type=click.Choice([r.value for r in Region]), prompt="Health board area")
+@click.option("--k", "report_k", type=click.IntRange(min=MIN_REPORT_K), default=MIN_REPORT_K,
+              show_default=True, help="Smallest group shown in reports (5 or more)")
+def create_org(name: str, kind: str, region: str, report_k: int) -> None:
+    """Create an organisation."""
+    name = name.strip()
+    if db.session.scalar(select(Organisation).where(Organisation.name == name)):
+        raise click.ClickException(f"An organisation called {name!r} already exists.")
+    organisation = Organisation(name=name, kind=OrganisationKind(kind), region=Region(region),
+                                report_k=report_k)
+    db.session.add(organisation)
+    db.session.commit()
+    click.echo(f"Created organisation {organisation.id}: {organisation.name}")
+
+
+@click.command("create-admin")
+@click.option("--org", "organisation_name", prompt="Organisation name")
+@click.option("--email", prompt="Email address")
+@click.option("--name", prompt="Full name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_admin(organisation_name: str, email: str, name: str, password: str) -> None:
+    """Create an admin for an organisation (or give an existing person the admin role)."""
+    organisation = db.session.scalar(select(Organisation).where(Organisation.name == organisation_name.strip()))
+    if organisation is None:
+        raise click.ClickException(f"No organisation called {organisation_name!r}. Run create-org first.")
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise click.ClickException("Enter a valid email address.")
+    user = find_user_by_email(email)
+    if user is None:
+        try:
+            check_new_password(password, email=email, organisation_names=[organisation.name])
+        except AccountError as error:
+            raise click.ClickException(f"Password refused ({error.code.removeprefix('password_')}).")
+        user = User(email=email, name=name.strip(), password_hash=passwords.hash_password(password))
+        db.session.add(user)
+    if Role.admin not in user.roles_in(organisation.id):
+        user.memberships.append(Membership(organisation=organisation, role=Role.admin))
+    db.session.flush()
+    record(action="role_change", organisation_id=organisation.id, target_type="user",
+           target_id=user.id, detail="roles: admin (command line)")
+    db.session.commit()
+    click.echo(f"{user.email} is an admin of {organisation.name}")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing if any account exists (used by make run).")
+def seed_demo_command(if_empty: bool) -> None:
+    """Create the demo organisations and accounts. Safe to run again. Development only."""
+    from .demo import seed_demo
+
+    if not (current_app.config["DEVELOPMENT"] or current_app.testing or current_app.config.get("ALLOW_DEMO")):
+        raise click.ClickException("seed-demo only runs in development (FLASK_DEBUG=1).")
+    if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("Accounts exist already; demo data not seeded.")
+        return
+    summary = seed_demo()
+    db.session.commit()
+    click.echo(summary)
+
+
+@click.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path), required=False)
+def backup(destination: Path | None) -> None:
+    """Back up the database: SQLite by its online backup API; PostgreSQL prints pg_dump."""
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "postgresql":
+        target = destination or Path("cwtch.dump")
+        host = f" -h {url.host}" if url.host else ""
+        port = f" -p {url.port}" if url.port else ""
+        user = f" -U {url.username}" if url.username else ""
+        click.echo(f"pg_dump --format=custom{host}{port}{user} --file {target} {url.database}")
+        return
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise click.ClickException("backup supports SQLite files and PostgreSQL.")
+    source_path = Path(url.database)
+    if not source_path.exists():
+        raise click.ClickException(f"No database at {source_path}.")
+    if destination is None:
+        from .db import utcnow
+
+        destination = Path(current_app.instance_path) / "backups" / f"cwtch-{utcnow():%Y%m%dT%H%M%SZ}.sqlite"
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(str(source_path))
+    target = sqlite3.connect(str(destination))
+    try:
+        with target:
+            source.backup(target)
+        result = target.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        source.close()
+        target.close()
+    if result != "ok":
+        click.echo(f"Integrity check failed on {destination}: {result}", err=True)
+        sys.exit(1)
+    click.echo(f"Backed up to {destination} (integrity check: ok)")

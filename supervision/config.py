@@ -1,0 +1,86 @@
+"""Configuration: defaults, then instance/config.py, then FLASK_* variables, then test config."""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+
+class MissingSecretKey(RuntimeError):
+    pass
+
+
+SECRET_KEY_HELP = (
+    "Cwtch needs a SECRET_KEY outside development. Set it in instance/config.py "
+    "(SECRET_KEY = '...') or in the FLASK_SECRET_KEY environment variable, for example "
+    'FLASK_SECRET_KEY="$(python -c \'import secrets; print(secrets.token_hex(32))\')".'
+)
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    return {
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "cwtch.sqlite"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Sessions: 30 minutes idle, 12 hours at most, no remember-me.
+        "SESSION_IDLE_MINUTES": 30,
+        "SESSION_MAX_HOURS": 12,
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=30),
+        "SESSION_COOKIE_NAME": "cwtch_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # None means "decide from the environment": Secure everywhere but development and tests.
+        "SESSION_COOKIE_SECURE": None,
+        "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
+        "WTF_CSRF_TIME_LIMIT": 3600 * 12,
+        "LOGIN_THROTTLE_LIMIT": 10,
+        "LOGIN_THROTTLE_WINDOW_MINUTES": 5,
+        "INVITATION_DAYS": 7,
+        "PASSWORD_RESET_HOURS": 2,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/London",
+        "LANGUAGES": ["en", "cy"],
+        "MAIL_FROM": "Cwtch <no-reply@cwtch.invalid>",
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_USE_STARTTLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_OUTBOX_DIR": os.path.join(instance_path, "outbox"),
+        "SERVER_NAME_FOR_EMAIL": "http://127.0.0.1:5000",
+        "DEMO_PASSWORD": "demo-bara-brith-2026",
+        "HSTS_SECONDS": 31536000,
+    }
+
+
+def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    app.config.from_mapping(defaults(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("FLASK")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    development = app.debug or app.config.get("DEBUG") or app.config.get("ENV") == "development"
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        # Plain http on 127.0.0.1 cannot carry Secure cookies.
+        app.config["SESSION_COOKIE_SECURE"] = not (development or app.testing)
+    app.config["DEVELOPMENT"] = bool(development)
+    _ensure_secret_key(app, development=bool(development))
+
+
+def _ensure_secret_key(app: Flask, *, development: bool) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.testing:
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        return
+    if not development:
+        raise MissingSecretKey(SECRET_KEY_HELP)
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    app.config["SECRET_KEY"] = path.read_text().strip()

@@ -1,0 +1,109 @@
+"""Demo data for development: two Welsh organisations and one documented account per role."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from .accounts import passwords
+from .accounts.models import Membership, Organisation, OrganisationKind, Region, Role, User
+from .extensions import db
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    name: str
+    role: Role
+    organisation: str
+    language: str = "en"
+
+
+OGMORE = "Ogmore Valleys Community Connectors"
+TEIFI = "Teifi Valley Primary Care Cluster"
+
+# The accounts the README lists. Everyone in the demo shares the one documented password.
+DEMO_ACCOUNTS = [
+    DemoAccount("linkworker@example.org", "Carys Jenkins", Role.link_worker, OGMORE),
+    DemoAccount("supervisor@example.org", "Dr Rhodri Evans", Role.supervisor, OGMORE),
+    DemoAccount("employer@example.org", "Siân Morgan", Role.employer, OGMORE),
+    DemoAccount("admin@example.org", "Gareth Price", Role.admin, OGMORE),
+    DemoAccount("cymraeg@example.org", "Nia Llywelyn", Role.link_worker, TEIFI, language="cy"),
+]
+
+# A senior link worker who also supervises peers: a person with two roles.
+SENIOR = DemoAccount("senior@example.org", "Owain Davies", Role.link_worker, OGMORE)
+
+OGMORE_LINK_WORKERS = [
+    "Ffion Thomas", "Dylan Hughes", "Megan Roberts", "Rhys Williams", "Elin Lewis", "Tomos Griffiths",
+    "Lowri Edwards", "Iwan Jones", "Catrin Powell", "Aled Rees",
+]
+TEIFI_LINK_WORKERS = ["Gwenllian Bowen", "Huw Parry", "Angharad James"]
+
+
+def _slug(name: str) -> str:
+    return "".join(c for c in name.lower().replace(" ", ".") if c.isalnum() or c == ".")
+
+
+def _organisation(name: str, **fields) -> Organisation:
+    organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
+    if organisation is None:
+        organisation = Organisation(name=name, **fields)
+        db.session.add(organisation)
+        db.session.flush()
+    return organisation
+
+
+def _person(email: str, name: str, password_hash: str, language: str = "en") -> User:
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, name=name, password_hash=password_hash, preferred_language=language)
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def _grant(user: User, organisation: Organisation, role: Role) -> None:
+    if role not in user.roles_in(organisation.id):
+        user.memberships.append(Membership(organisation=organisation, role=role))
+
+
+def seed_demo() -> str:
+    """Create or complete the demo data. Running it twice changes nothing."""
+    password_hash = passwords.hash_password(current_app.config["DEMO_PASSWORD"])
+    ogmore = _organisation(
+        OGMORE, kind=OrganisationKind.county_voluntary_council, region=Region.cwm_taf_morgannwg,
+        report_k=5, job_title_en="community connector", job_title_cy="cysylltydd cymunedol",
+    )
+    teifi = _organisation(
+        TEIFI, kind=OrganisationKind.primary_care, region=Region.hywel_dda, report_k=5,
+        job_title_en="social prescribing practitioner",
+        job_title_cy="ymarferydd rhagnodi cymdeithasol",
+    )
+    by_name = {OGMORE: ogmore, TEIFI: teifi}
+    for account in DEMO_ACCOUNTS:
+        user = _person(account.email, account.name, password_hash, account.language)
+        _grant(user, by_name[account.organisation], account.role)
+
+    senior = _person(SENIOR.email, SENIOR.name, password_hash)
+    _grant(senior, ogmore, Role.link_worker)
+    _grant(senior, ogmore, Role.supervisor)
+
+    # Ogmore: 12 link workers (the demo one, the senior one and ten more); Teifi: 4.
+    for name in OGMORE_LINK_WORKERS:
+        _grant(_person(f"{_slug(name)}@ogmore.example.org", name, password_hash), ogmore, Role.link_worker)
+    for name in TEIFI_LINK_WORKERS:
+        _grant(_person(f"{_slug(name)}@teifi.example.org", name, password_hash), teifi, Role.link_worker)
+
+    _grant(_person("bethan.howells@ogmore.example.org", "Bethan Howells", password_hash), ogmore,
+           Role.supervisor)
+    _grant(_person("mererid.hopkin@teifi.example.org", "Mererid Hopcyn", password_hash, "cy"), teifi,
+           Role.supervisor)
+    _grant(_person("alun.vaughan@teifi.example.org", "Alun Vaughan", password_hash), teifi, Role.employer)
+    _grant(_person("sioned.prys@teifi.example.org", "Sioned Prys", password_hash, "cy"), teifi, Role.admin)
+    db.session.flush()
+    return (
+        f"Demo data ready: {OGMORE} and {TEIFI}. Sign in as {DEMO_ACCOUNTS[0].email} "
+        f"(or supervisor@, employer@, admin@) with the password in README.md."
+    )

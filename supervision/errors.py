@@ -1,0 +1,48 @@
+"""Friendly, translated error pages that never show a stack trace."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+FALLBACK_500 = (
+    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sorry, there is a problem "
+    "– Cwtch</title></head><body><main><h1>Sorry, there is a problem with the service</h1>"
+    "<p lang=\"cy\">Mae’n ddrwg gennym, mae problem gyda’r gwasanaeth.</p></main></body></html>"
+)
+
+PAGES = {400: "400", 403: "403", 404: "404", 405: "405", 500: "500"}
+
+
+def _render(code: int, **context):
+    return render_template(f"errors/{PAGES.get(code, '500')}.html", **context), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _render(400, csrf=True)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        if code not in PAGES:
+            return error
+        body, status = _render(code)
+        headers = {}
+        if getattr(error, "valid_methods", None):
+            headers["Allow"] = ", ".join(error.valid_methods)
+        return body, status, headers
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        # Leave the session usable for the error page, and keep the details in the log only.
+        db.session.rollback()
+        app.logger.exception("Unhandled error")
+        try:
+            return _render(500)
+        except Exception:  # the page itself failed: fall back to text that cannot fail
+            app.logger.exception("The error page failed too")
+            return FALLBACK_500, 500, {"Content-Type": "text/html; charset=utf-8"}

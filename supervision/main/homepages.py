@@ -1,0 +1,89 @@
+"""What each role's home page shows: the areas a person can use and what is waiting in them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..accounts.models import Invitation, Membership, Role, User
+from ..db import utcnow
+from ..extensions import db
+
+
+@dataclass
+class Waiting:
+    text: str
+    href: str
+
+
+@dataclass
+class HomeSection:
+    role: Role
+    heading: str
+    waiting: list[Waiting] = field(default_factory=list)
+
+
+ROLE_HEADINGS = {
+    Role.link_worker: _l("Your practice and wellbeing"),
+    Role.supervisor: _l("Supervision"),
+    Role.employer: _l("Wellbeing reports"),
+    Role.admin: _l("Organisation admin"),
+}
+
+ROLE_ORDER = [Role.link_worker, Role.supervisor, Role.employer, Role.admin]
+
+
+def sections_for(user: User) -> list[HomeSection]:
+    sections = []
+    for role in ROLE_ORDER:
+        if user.has_role(role):
+            section = HomeSection(role=role, heading=str(ROLE_HEADINGS[role]))
+            if role == Role.admin:
+                section.waiting = _admin_waiting(user)
+            sections.append(section)
+    return sections
+
+
+def _admin_waiting(user: User) -> list[Waiting]:
+    from flask_babel import ngettext
+
+    organisations = user.organisations_where(Role.admin)
+    if not organisations:
+        return []
+    ids = [o.id for o in organisations]
+    # One query for every organisation's open invitations, so the page stays cheap.
+    open_counts = dict(
+        db.session.execute(
+            select(Invitation.organisation_id, func.count())
+            .where(
+                Invitation.organisation_id.in_(ids),
+                Invitation.used_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
+            .group_by(Invitation.organisation_id)
+        ).all()
+    )
+    people_counts = dict(
+        db.session.execute(
+            select(Membership.organisation_id, func.count(func.distinct(Membership.user_id)))
+            .where(Membership.organisation_id.in_(ids))
+            .group_by(Membership.organisation_id)
+        ).all()
+    )
+    waiting = []
+    for organisation in organisations:
+        people = people_counts.get(organisation.id, 0)
+        invitations = open_counts.get(organisation.id, 0)
+        text = ngettext(
+            "%(organisation)s: %(num)d person", "%(organisation)s: %(num)d people", people,
+            organisation=organisation.name,
+        )
+        if invitations:
+            text += " · " + ngettext(
+                "%(num)d invitation not yet accepted", "%(num)d invitations not yet accepted", invitations
+            )
+        waiting.append(Waiting(text=text, href=url_for("admin.people", organisation_id=organisation.id)))
+    return waiting

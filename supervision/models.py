@@ -1,0 +1,11 @@
+"""Every model, imported in one place so that the metadata is complete for Alembic."""
+from .accounts.models import (  # noqa: F401
+    Invitation,
+    InvitationRole,
+    LoginAttempt,
+    Membership,
+    Organisation,
+    Role,
+    User,
+)
+from .audit.models import AuditEvent  # noqa: F401

@@ -1,0 +1,25 @@
+"""The service navigation, built from the roles a person holds: each role adds its own area."""
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .accounts.models import Role
+from .labels import role_label
+
+
+def nav_items() -> list[dict]:
+    if not current_user.is_authenticated:
+        return []
+    items = [{"href": url_for("main.home"), "text": _("Home"), "active": request.endpoint == "main.home"}]
+    if current_user.has_role(Role.admin):
+        items.append({"href": url_for("admin.index"), "text": _("Organisation admin"),
+                      "active": request.blueprint == "admin"})
+    items.append({"href": url_for("accounts.settings"), "text": _("Your account"),
+                  "active": request.endpoint in ("accounts.settings", "accounts.change_password")})
+    return items
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(nav_items=nav_items, Role=Role, role_label=role_label)
