@@ -9,22 +9,22 @@ from email.utils import make_msgid
 from uuid import uuid4
 
 from flask import current_app, render_template
-from flask_babel import force_locale, gettext
+from flask_babel import LazyString, force_locale
 
 
 def build_message(
-    *, to: str, language: str, template: str, subject: str, bilingual: bool = False, **context
+    *, to: str, language: str, template: str, subject: LazyString, bilingual: bool = False, **context
 ) -> EmailMessage:
     """Render templates/email/<template>.txt and .html in the recipient's language.
 
-    `subject` is a msgid, translated in the recipient's locale. When we do not yet know the
+    `subject` is a lazy string, so it is translated in the recipient's locale. When we do not yet know the
     recipient's language (an invitation), `bilingual` sends Welsh first, then English.
     """
     languages = ["cy", "en"] if bilingual else [language]
     subjects, texts, htmls = [], [], []
     for lang in languages:
         with force_locale(lang):
-            subjects.append(gettext(subject))
+            subjects.append(str(subject))
             texts.append(render_template(f"email/{template}.txt", language=lang, **context))
             htmls.append(render_template(f"email/{template}.html", language=lang, **context))
     message = EmailMessage()
@@ -59,7 +59,7 @@ def deliver(message: EmailMessage) -> None:
         smtp.send_message(message)
 
 
-def send(*, to: str, language: str, template: str, subject: str, **context) -> None:
+def send(*, to: str, language: str, template: str, subject: LazyString, **context) -> None:
     deliver(build_message(to=to, language=language, template=template, subject=subject, **context))
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import mail
@@ -70,7 +71,7 @@ def forgot_password():
                 to=user.email,
                 language=user.preferred_language,
                 template="password_reset",
-                subject="Reset your Cwtch password",
+                subject=_l("Reset your Cwtch password"),
                 name=user.name,
                 link=mail.external_url(url_for("accounts.reset_password", token=token)),
             )

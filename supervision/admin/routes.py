@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import mail
@@ -65,7 +66,7 @@ def invite(organisation_id: int):
                 to=invitation.email,
                 language=existing.preferred_language if existing else "en",
                 template="invitation",
-                subject="You have been invited to Cwtch",
+                subject=_l("You have been invited to Cwtch"),
                 organisation=organisation.name,
                 inviter=_me().name,
                 bilingual=existing is None,

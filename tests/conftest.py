@@ -1,0 +1,251 @@
+"""Shared fixtures: one database per run (SQLite, or PostgreSQL from TEST_DATABASE_URL), the app,
+clients, factories for organisations and people, and signing in."""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from supervision import create_app
+from supervision.accounts import passwords
+from supervision.accounts.models import Membership, Organisation, OrganisationKind, Region, Role, User
+from supervision.extensions import db
+
+PASSWORD = "correct horse battery staple"
+_HASH_CACHE: dict[str, str] = {}
+
+
+def password_hash(password: str = PASSWORD) -> str:
+    # Hashing costs ~50 ms on purpose; tests reuse one hash per password.
+    if password not in _HASH_CACHE:
+        _HASH_CACHE[password] = passwords.hash_password(password)
+    return _HASH_CACHE[password]
+
+
+# --- databases -------------------------------------------------------------------------------
+
+def postgres_server_url() -> str | None:
+    return os.environ.get("TEST_DATABASE_URL") or None
+
+
+def _psycopg_url(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+class DatabaseFactory:
+    """Creates fresh, empty databases for the run and drops them all at the end."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self.tmp = tmp_path_factory.mktemp("databases")
+        self.server = postgres_server_url()
+        self.created: list[str] = []
+
+    @property
+    def backend(self) -> str:
+        return "postgresql" if self.server else "sqlite"
+
+    def new(self, label: str = "db") -> str:
+        if not self.server:
+            return f"sqlite:///{self.tmp / (label + '-' + uuid.uuid4().hex[:8] + '.sqlite')}"
+        name = f"cwtch_test_{label}_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(_psycopg_url(self.server), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        self.created.append(name)
+        return _psycopg_url(str(make_url(_psycopg_url(self.server)).set(database=name)))
+
+    def drop_all(self) -> None:
+        if not self.server:
+            return
+        admin = create_engine(_psycopg_url(self.server), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in self.created:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory) -> Iterator[DatabaseFactory]:
+    factory = DatabaseFactory(tmp_path_factory)
+    yield factory
+    factory.drop_all()
+
+
+def make_test_app(database_url: str, instance_path: str, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-" + "x" * 32,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_OUTBOX_DIR": os.path.join(instance_path, "outbox"),
+        "SERVER_NAME_FOR_EMAIL": "http://localhost",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(databases, tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    application = make_test_app(databases.new("app"), str(instance))
+    with application.app_context():
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for tests that use services and models directly."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app):
+    """The .eml files written so far, newest last."""
+    path = app.config["MAIL_OUTBOX_DIR"]
+    for name in os.listdir(path) if os.path.isdir(path) else []:
+        os.remove(os.path.join(path, name))
+
+    def read() -> list:
+        from email import policy
+        from email.parser import BytesParser
+
+        if not os.path.isdir(path):
+            return []
+        files = sorted((os.path.join(path, n) for n in os.listdir(path)), key=os.path.getmtime)
+        return [BytesParser(policy=policy.default).parse(open(f, "rb")) for f in files]
+
+    return read
+
+
+# --- factories -------------------------------------------------------------------------------
+
+@dataclass
+class Factory:
+    app: object
+
+    def organisation(self, name: str | None = None, **fields) -> Organisation:
+        with self.app.app_context():
+            organisation = Organisation(
+                name=name or f"Organisation {uuid.uuid4().hex[:6]}",
+                kind=fields.pop("kind", OrganisationKind.primary_care),
+                region=fields.pop("region", Region.cardiff_and_vale),
+                **fields,
+            )
+            db.session.add(organisation)
+            db.session.commit()
+            db.session.refresh(organisation)
+            db.session.expunge(organisation)
+            return organisation
+
+    def user(
+        self,
+        *roles: Role,
+        organisation: Organisation | None = None,
+        email: str | None = None,
+        name: str = "Test Person",
+        password: str = PASSWORD,
+        language: str = "en",
+        active: bool = True,
+    ) -> User:
+        with self.app.app_context():
+            if organisation is None and roles:
+                organisation = self.organisation()
+            user = User(
+                email=(email or f"person-{uuid.uuid4().hex[:8]}@example.org").lower(),
+                name=name,
+                password_hash=password_hash(password),
+                preferred_language=language,
+                active=active,
+            )
+            db.session.add(user)
+            for role in roles:
+                user.memberships.append(Membership(organisation_id=organisation.id, role=role))
+            db.session.commit()
+            db.session.refresh(user)
+            user_id, email_ = user.id, user.email
+            db.session.expunge_all()
+            return _Detached(user_id, email_, organisation)
+
+
+@dataclass
+class _Detached:
+    """What tests need of a person after the session that made them is gone."""
+
+    id: int
+    email: str
+    organisation: Organisation | None
+
+
+@pytest.fixture
+def make(app) -> Factory:
+    return Factory(app)
+
+
+# --- signing in ------------------------------------------------------------------------------
+
+CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/sign-in") -> str:
+    response = client.get(path)
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def sign_in(client, email: str, password: str = PASSWORD, follow: bool = False):
+    token = csrf_token(client)
+    return client.post(
+        "/sign-in",
+        data={"email": email, "password": password, "csrf_token": token},
+        follow_redirects=follow,
+    )
+
+
+def post(client, path: str, data: dict | None = None, token_from: str = "/cookies-and-privacy", **kwargs):
+    """POST with a valid CSRF token taken from a page of this session."""
+    payload = dict(data or {})
+    payload["csrf_token"] = csrf_token(client, token_from)
+    return client.post(path, data=payload, **kwargs)
+
+
+@pytest.fixture
+def signed_in(client):
+    def _sign_in(person: _Detached, password: str = PASSWORD):
+        response = sign_in(client, person.email, password)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return _sign_in
