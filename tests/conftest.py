@@ -249,3 +249,8 @@ def signed_in(client):
         return client
 
     return _sign_in
+
+
+def pytest_report_header(config):
+    # .ci/run reads this line to prove which database the run used.
+    return f"database: {'postgresql' if postgres_server_url() else 'sqlite'}"
