@@ -1,4 +1,5 @@
 # Cwtch: `make run` serves the app with demo data; `make test` runs every test.
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -32,6 +33,9 @@ translations: $(MO)
 run: install assets translations
 	FLASK_DEBUG=1 $(FLASK) db upgrade
 	FLASK_DEBUG=1 $(FLASK) seed-demo --if-empty
+	@# The scheduler runs beside the web app and stops with it; web workers never start it.
+	FLASK_DEBUG=1 $(FLASK) scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	FLASK_DEBUG=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install assets translations

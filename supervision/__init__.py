@@ -10,10 +10,11 @@ from flask import Flask
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
+        instance_path=instance_path,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
@@ -31,10 +32,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .accounts import routes as accounts_routes
     from .admin import routes as admin_routes
     from .main import routes as main_routes
+    from .notifications import routes as notifications_routes
 
     app.register_blueprint(accounts_routes.bp)
     app.register_blueprint(admin_routes.bp)
     app.register_blueprint(main_routes.bp)
+    app.register_blueprint(notifications_routes.bp)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -43,4 +46,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import cli
 
     cli.init_app(app)
+    _report_mail_problems(app)
     return app
+
+
+def _report_mail_problems(app: Flask) -> None:
+    """Mistaken mail settings are logged at start-up; they never stop the web app."""
+    from .mail import config_problems
+
+    for problem in config_problems(app.config):
+        app.logger.error("Mail settings: %s Emails will wait in the outbox until this is fixed.", problem)

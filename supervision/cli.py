@@ -1,15 +1,15 @@
 """Command-line tools: create-org, create-admin, seed-demo and backup, on the Flask CLI."""
 from __future__ import annotations
 
+import shlex
 import sqlite3
 import sys
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 
 from .accounts import passwords
 from .accounts.models import MIN_REPORT_K, Membership, Organisation, OrganisationKind, Region, Role, User
@@ -30,9 +30,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup)
+    app.cli.add_command(scheduler_command)
 
 
 @click.command("create-org")
+@with_appcontext
 @click.option("--name", prompt="Organisation name")
 @click.option("--kind", type=click.Choice([k.value for k in OrganisationKind]), prompt=True,
               default=OrganisationKind.primary_care.value)
@@ -42,6 +44,8 @@ def init_app(app: Flask) -> None:
 def create_org(name: str, kind: str, region: str, report_k: int) -> None:
     """Create an organisation."""
     name = name.strip()
+    if not name or len(name) > 200:
+        raise click.ClickException("Enter an organisation name of 1 to 200 characters.")
     if db.session.scalar(select(Organisation).where(Organisation.name == name)):
         raise click.ClickException(f"An organisation called {name!r} already exists.")
     organisation = Organisation(name=name, kind=OrganisationKind(kind), region=Region(region),
@@ -52,6 +56,7 @@ def create_org(name: str, kind: str, region: str, report_k: int) -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--org", "organisation_name", prompt="Organisation name")
 @click.option("--email", prompt="Email address")
 @click.option("--name", prompt="Full name")
@@ -64,6 +69,8 @@ def create_admin(organisation_name: str, email: str, name: str, password: str) -
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
         raise click.ClickException("Enter a valid email address.")
+    if not name.strip() or len(name.strip()) > 120:
+        raise click.ClickException("Enter a full name of 1 to 120 characters.")
     user = find_user_by_email(email)
     if user is None:
         try:
@@ -82,6 +89,7 @@ def create_admin(organisation_name: str, email: str, name: str, password: str) -
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing if any account exists (used by make run).")
 def seed_demo_command(if_empty: bool) -> None:
     """Create the demo organisations and accounts. Safe to run again. Development only."""
@@ -98,16 +106,19 @@ def seed_demo_command(if_empty: bool) -> None:
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("destination", type=click.Path(dir_okay=False, path_type=Path), required=False)
 def backup(destination: Path | None) -> None:
     """Back up the database: SQLite by its online backup API; PostgreSQL prints pg_dump."""
-    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    # The engine's URL, not the setting: Flask-SQLAlchemy makes a relative SQLite path absolute.
+    url = db.engine.url
     if url.get_backend_name() == "postgresql":
         target = destination or Path("cwtch.dump")
-        host = f" -h {url.host}" if url.host else ""
-        port = f" -p {url.port}" if url.port else ""
-        user = f" -U {url.username}" if url.username else ""
-        click.echo(f"pg_dump --format=custom{host}{port}{user} --file {target} {url.database}")
+        command = ["pg_dump", "--format=custom"]
+        for flag, value in (("-h", url.host), ("-p", url.port), ("-U", url.username)):
+            if value:
+                command += [flag, str(value)]
+        click.echo(shlex.join([*command, "--file", str(target), url.database or ""]))
         return
     if url.get_backend_name() != "sqlite" or not url.database:
         raise click.ClickException("backup supports SQLite files and PostgreSQL.")
@@ -132,3 +143,30 @@ def backup(destination: Path | None) -> None:
         click.echo(f"Integrity check failed on {destination}: {result}", err=True)
         sys.exit(1)
     click.echo(f"Backed up to {destination} (integrity check: ok)")
+
+
+@click.command("scheduler")
+@with_appcontext
+@click.option("--once", is_flag=True, help="Run every job once (if this process gets the lease) and exit.")
+def scheduler_command(once: bool) -> None:
+    """Run the scheduler: one process for every domain's jobs. Never start it in web workers."""
+    import logging
+
+    from .scheduler import runner
+
+    app = current_app._get_current_object()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # APScheduler announces every run at INFO; our own log says what matters.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    if once:
+        holder = runner.holder_id()
+        for job in runner.all_jobs():
+            acted = runner.run_job(app, job, holder=holder)
+            click.echo(f"{job.id}: {'ran' if acted else 'skipped (another scheduler holds the lease)'}")
+        with app.app_context():
+            from .db import utcnow
+            from .scheduler import lease
+
+            lease.release(holder=holder, now=utcnow())
+        return
+    runner.run(app)

@@ -51,6 +51,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAIL_USERNAME": None,
         "MAIL_PASSWORD": None,
         "MAIL_OUTBOX_DIR": os.path.join(instance_path, "outbox"),
+        "MAIL_TIMEOUT": 30,
+        "MAIL_MAX_ATTEMPTS": 8,
+        "SCHEDULER_LEASE_SECONDS": 60,
+        "SCHEDULER_MISFIRE_GRACE_SECONDS": 60,
+        # Per-job overrides of the interval in seconds, e.g. {"notifications.send_email": 5}.
+        "SCHEDULER_INTERVALS": {},
         "SERVER_NAME_FOR_EMAIL": "http://127.0.0.1:5000",
         "DEMO_PASSWORD": "demo-bara-brith-2026",
         "HSTS_SECONDS": 31536000,

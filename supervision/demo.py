@@ -7,7 +7,16 @@ from flask import current_app
 from sqlalchemy import select
 
 from .accounts import passwords
-from .accounts.models import Membership, Organisation, OrganisationKind, Region, Role, User
+from .accounts.models import (
+    Invitation,
+    InvitationRole,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Region,
+    Role,
+    User,
+)
 from .extensions import db
 
 
@@ -69,6 +78,28 @@ def _grant(user: User, organisation: Organisation, role: Role) -> None:
         user.memberships.append(Membership(organisation=organisation, role=role))
 
 
+def _demo_activity(ogmore: Organisation) -> None:
+    """Things waiting in the demo: an open invitation and a few notifications."""
+    from datetime import timedelta
+
+    from .db import utcnow
+    from .notifications.services import notify, path_for
+
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+    if db.session.scalar(select(Invitation.id).where(Invitation.email == "new.starter@ogmore.example.org")) is None:
+        db.session.add(Invitation(
+            organisation=ogmore, email="new.starter@ogmore.example.org", invited_by_id=admin.id,
+            expires_at=utcnow() + timedelta(days=6),
+            roles=[InvitationRole(role=Role.link_worker)],
+        ))
+    notify(user=admin, kind="invitation_accepted", dedupe_key="demo:invitation-accepted:1",
+           link=path_for("admin.people", organisation_id=ogmore.id), email=False)
+    for email in ("linkworker@example.org", "senior@example.org"):
+        person = db.session.scalar(select(User).where(User.email == email))
+        notify(user=person, kind="roles_changed", dedupe_key=f"demo:roles-changed:{person.id}",
+               link=path_for("accounts.settings"), email=False)
+
+
 def seed_demo() -> str:
     """Create or complete the demo data. Running it twice changes nothing."""
     password_hash = passwords.hash_password(current_app.config["DEMO_PASSWORD"])
@@ -103,6 +134,7 @@ def seed_demo() -> str:
     _grant(_person("alun.vaughan@teifi.example.org", "Alun Vaughan", password_hash), teifi, Role.employer)
     _grant(_person("sioned.prys@teifi.example.org", "Sioned Prys", password_hash, "cy"), teifi, Role.admin)
     db.session.flush()
+    _demo_activity(ogmore)
     return (
         f"Demo data ready: {OGMORE} and {TEIFI}. Sign in as {DEMO_ACCOUNTS[0].email} "
         f"(or supervisor@, employer@, admin@) with the password in README.md."

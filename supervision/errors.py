@@ -17,7 +17,9 @@ PAGES = {400: "400", 403: "403", 404: "404", 405: "405", 500: "500"}
 
 
 def _render(code: int, **context):
-    return render_template(f"errors/{PAGES.get(code, '500')}.html", **context), code
+    # A status without its own page (410, 413, 429, 501...) gets the general one for its class.
+    page = PAGES.get(code) or ("400" if code < 500 else "500")
+    return render_template(f"errors/{page}.html", **context), code
 
 
 def init_app(app: Flask) -> None:
@@ -28,20 +30,19 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        if code not in PAGES:
+        if code < 400 or error.response is not None:  # a redirect, or abort() with a ready response
             return error
         body, status = _render(code)
-        headers = {}
-        if getattr(error, "valid_methods", None):
-            headers["Allow"] = ", ".join(error.valid_methods)
+        # Keep the exception's own headers (Allow on a 405, Retry-After on a 429), not its body's type.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         return body, status, headers
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         # Leave the session usable for the error page, and keep the details in the log only.
-        db.session.rollback()
         app.logger.exception("Unhandled error")
         try:
+            db.session.rollback()
             return _render(500)
         except Exception:  # the page itself failed: fall back to text that cannot fail
             app.logger.exception("The error page failed too")

@@ -21,5 +21,19 @@ def nav_items() -> list[dict]:
     return items
 
 
+def unread_notifications() -> int:
+    from .notifications.services import unread_count
+
+    return unread_count(current_user) if current_user.is_authenticated else 0
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(nav_items=nav_items, Role=Role, role_label=role_label)
+    from .notifications.kinds import title as notification_title
+
+    app.jinja_env.globals.update(
+        nav_items=nav_items,
+        Role=Role,
+        role_label=role_label,
+        notification_title=notification_title,
+        unread_notifications=unread_notifications,
+    )

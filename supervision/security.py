@@ -1,7 +1,7 @@
 """Session lifetime and revocation, safe redirects, and security headers on every response."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, current_app, flash, request, session
 from flask_babel import gettext as _
@@ -42,6 +42,11 @@ def safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
+        return None
+    # An encoded slash, backslash or control character ("/%2F%2Fevil.example") turns into
+    # "//evil.example" wherever a proxy or server decodes the path, so it is refused too.
+    path = unquote(parts.path)
+    if path.startswith("//") or "\\" in path or any(ord(c) < 32 for c in path):
         return None
     return target
 

@@ -90,7 +90,7 @@ def make_test_app(database_url: str, instance_path: str, **overrides):
         "SERVER_NAME_FOR_EMAIL": "http://localhost",
     }
     config.update(overrides)
-    return create_app(config)
+    return create_app(config, instance_path=instance_path)
 
 
 @pytest.fixture(scope="session")
@@ -141,10 +141,21 @@ def outbox(app):
         from email import policy
         from email.parser import BytesParser
 
+        from supervision.db import utcnow
+        from supervision.notifications.sending import send_pending_emails
+
+        # Email goes through the outbox table; deliver what is due, as the scheduler would.
+        with app.app_context():
+            send_pending_emails(now=utcnow(), worker="tests")
+
         if not os.path.isdir(path):
             return []
         files = sorted((os.path.join(path, n) for n in os.listdir(path)), key=os.path.getmtime)
-        return [BytesParser(policy=policy.default).parse(open(f, "rb")) for f in files]
+        messages = []
+        for name in files:
+            with open(name, "rb") as handle:
+                messages.append(BytesParser(policy=policy.default).parse(handle))
+        return messages
 
     return read
 

@@ -10,6 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
+from wtforms.fields import SelectChoice
 from wtforms.validators import Email, EqualTo, Length
 
 from ..forms import max_length, required
@@ -50,7 +51,8 @@ def _new_password_fields():
     return password, confirm
 
 
-LANGUAGE_CHOICES = [("en", "English"), ("cy", "Cymraeg")]
+# SelectChoice, not tuples: WTForms 3.3 deprecates tuple choices.
+LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("cy", "Cymraeg")]
 
 
 class AcceptInvitationForm(FlaskForm):
@@ -95,11 +97,24 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"), widget=GovSubmitInput())
 
 
-class LanguageForm(FlaskForm):
+class SettingsForm(FlaskForm):
     language = RadioField(
         _l("Language"),
         widget=GovRadioInput(),
         choices=LANGUAGE_CHOICES,
         validators=[required(_l("Choose a language"))],
     )
-    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+    email_notifications = RadioField(
+        _l("Email notifications"),
+        widget=GovRadioInput(),
+        description=_l(
+            "Emails only tell you that something is waiting, never what anyone wrote. "
+            "You will always get emails about your account’s security, such as password resets"
+        ),
+        choices=lambda: [
+            SelectChoice("on", _l("Yes, email me when something is waiting for me")),
+            SelectChoice("off", _l("No, only show notifications in Cwtch")),
+        ],
+        validators=[required(_l("Choose whether you want email notifications"))],
+    )
+    submit = SubmitField(_l("Save settings"), widget=GovSubmitInput())

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -97,6 +98,8 @@ class User(UserMixin, Base):
     preferred_language: Mapped[str] = mapped_column(String(2), default="en")
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Security emails (invitations, password resets) are sent whatever this says.
+    email_notifications: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Rotated to revoke every session at once: a copied cookie names the old token.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

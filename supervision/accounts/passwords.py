@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 
@@ -48,7 +49,8 @@ SERVICE_WORDS = ("cwtch", "supervision", "link worker", "linkworker")
 
 
 def _normalise(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    # Fold accents first, so that "Tŷ Hapus" and "Ty Hapus" are the same word.
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKD", text.lower()))
 
 
 def password_problem(password: str, *, context: list[str] | tuple[str, ...] = ()) -> str | None:
@@ -74,8 +76,10 @@ def password_problem(password: str, *, context: list[str] | tuple[str, ...] = ()
             words.extend([local, domain.split(".")[0]])
     for word in words:
         w = _normalise(word)
-        # A password that is mostly the context word (e.g. "cwtch2026cwtch") is guessable.
-        if len(w) >= 4 and w in squashed and len(squashed) - len(w) < 8:
+        # A password that is mostly the context word (e.g. "cwtch2026cwtch"), or the context word
+        # with a common password (e.g. "Cwtch-password"), is guessable.
+        rest = squashed.replace(w, "")
+        if len(w) >= 4 and w in squashed and (len(rest) < 8 or rest in common_passwords()):
             return "context"
     # A common password padded with digits or repeated still counts as common.
     stripped = re.sub(r"[0-9!._-]+$", "", lowered)

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import mail
 from ..db import utcnow
 from ..extensions import db
 from ..security import client_ip, safe_next
@@ -15,7 +13,7 @@ from .forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
     ForgotPasswordForm,
-    LanguageForm,
+    SettingsForm,
     LoginForm,
     ResetPasswordForm,
 )
@@ -64,17 +62,8 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = services.find_user_by_email(form.email.data)
-        if user is not None and user.active:
-            token = services.make_reset_token(user)
-            mail.send(
-                to=user.email,
-                language=user.preferred_language,
-                template="password_reset",
-                subject=_l("Reset your Cwtch password"),
-                name=user.name,
-                link=mail.external_url(url_for("accounts.reset_password", token=token)),
-            )
+        services.request_password_reset(email=form.email.data, now=utcnow())
+        db.session.commit()
         # The same answer whether or not the account exists.
         return render_template("accounts/forgot_sent.html")
     return render_template("accounts/forgot.html", form=form)
@@ -180,11 +169,16 @@ def change_password():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def settings():
-    form = LanguageForm()
+    form = SettingsForm()
     if request.method == "GET":
         form.language.data = current_user.preferred_language
+        form.email_notifications.data = "on" if current_user.email_notifications else "off"
     if form.validate_on_submit():
-        services.set_language(user=current_user._get_current_object(), language=form.language.data)
+        services.update_settings(
+            user=current_user._get_current_object(),
+            language=form.language.data,
+            email_notifications=form.email_notifications.data == "on",
+        )
         db.session.commit()
         flash(_("Your settings have been saved"), "success")
         return redirect(url_for("accounts.settings"))

@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..audit.services import record
 from ..db import utcnow
 from ..extensions import db
+from ..mail import external_url_for
+from ..notifications.services import notify, path_for, queue_email
 from . import passwords, throttle, tokens
 from .models import Invitation, InvitationRole, Membership, Organisation, Role, User, new_session_token
 
@@ -120,6 +123,31 @@ def make_reset_token(user: User) -> str:
     return tokens.make_token(RESET_SALT, {"u": user.id, "p": tokens.fingerprint(user.password_hash)})
 
 
+RESET_EMAIL_MINUTES = 5
+
+
+def request_password_reset(*, email: str, now: datetime) -> None:
+    """Queue a reset link if the account exists and is active. Says nothing either way.
+
+    At most one email per account every few minutes, so the form cannot flood an inbox.
+    """
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    window = int(now.timestamp() // (RESET_EMAIL_MINUTES * 60))
+    queue_email(
+        dedupe_key=f"password-reset:{user.id}:{window}",
+        to=user.email,
+        user_id=user.id,
+        language=user.preferred_language,
+        security=True,
+        template="password_reset",
+        subject=_l("Reset your Cwtch password"),
+        name=user.name,
+        link=external_url_for("accounts.reset_password", token=make_reset_token(user)),
+    )
+
+
 def user_for_reset_token(token: str) -> User:
     hours = current_app.config["PASSWORD_RESET_HOURS"]
     payload = tokens.read_token(RESET_SALT, token, max_age_seconds=hours * 3600)
@@ -170,7 +198,27 @@ def invite(*, organisation: Organisation, email: str, roles: set[Role], invited_
     record(action="invite", actor_id=invited_by.id, organisation_id=organisation.id,
            target_type="invitation", target_id=invitation.id,
            detail="roles: " + ", ".join(sorted(r.value for r in roles)))
+    _queue_invitation_email(invitation, existing=existing, inviter=invited_by)
     return invitation
+
+
+def _queue_invitation_email(invitation: Invitation, *, existing: User | None, inviter: User) -> None:
+    # Queued in the same transaction as the invitation: both are kept, or neither.
+    link = external_url_for("accounts.accept_invitation", token=invitation_token(invitation))
+    queue_email(
+        dedupe_key=f"invitation:{invitation.id}",
+        to=invitation.email,
+        user_id=existing.id if existing else None,
+        language=existing.preferred_language if existing else "en",
+        # We do not know a new person's language yet, so they get Welsh and English.
+        bilingual=existing is None,
+        security=True,
+        template="invitation",
+        subject=_l("You have been invited to Cwtch"),
+        organisation=invitation.organisation.name,
+        inviter=inviter.name,
+        link=link,
+    )
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -214,6 +262,7 @@ def accept_invitation(*, invitation: Invitation, name: str, password: str, langu
     db.session.flush()
     record(action="invitation_accept", actor_id=user.id, organisation_id=invitation.organisation_id,
            target_type="invitation", target_id=invitation.id)
+    _tell_inviter(invitation)
     return user
 
 
@@ -226,9 +275,23 @@ def accept_invitation_as(*, invitation: Invitation, user: User) -> None:
     db.session.flush()
     record(action="invitation_accept", actor_id=user.id, organisation_id=invitation.organisation_id,
            target_type="invitation", target_id=invitation.id)
+    _tell_inviter(invitation)
+
+
+def _tell_inviter(invitation: Invitation) -> None:
+    inviter = db.session.get(User, invitation.invited_by_id) if invitation.invited_by_id else None
+    if inviter is not None and inviter.active:
+        notify(user=inviter, kind="invitation_accepted", dedupe_key=f"invitation-accepted:{invitation.id}",
+               link=path_for("admin.people", organisation_id=invitation.organisation_id))
 
 
 # --- settings ------------------------------------------------------------------------------
+
+def update_settings(*, user: User, language: str, email_notifications: bool) -> None:
+    set_language(user=user, language=language)
+    user.email_notifications = email_notifications
+    db.session.flush()
+
 
 def set_language(*, user: User, language: str) -> None:
     if language not in ("en", "cy"):

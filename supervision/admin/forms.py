@@ -10,7 +10,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import Email, NumberRange, Optional
+from wtforms.fields import SelectChoice
+from wtforms.validators import Email, NumberRange, Optional, StopValidation
 
 from ..accounts.forms import EMAIL_INVALID
 from ..accounts.models import MIN_REPORT_K, Role
@@ -19,13 +20,31 @@ from ..labels import KIND_LABELS, REGION_LABELS, ROLE_LABELS
 
 
 def role_choices():
-    return [(r.value, ROLE_LABELS[r]) for r in Role]
+    # SelectChoice, not tuples: WTForms 3.3 deprecates tuple choices.
+    return [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def whole_number_required(message: str):
+    """Like DataRequired, except that 0 is a number: only an empty or unreadable value stops here."""
+
+    def check(form, field) -> None:
+        if field.data is None:
+            field.errors[:] = []
+            raise StopValidation(message)
+
+    check.field_flags = {"required": True}
+    return check
 
 
 class InviteForm(FlaskForm):
     email = EmailField(
         _l("Email address"),
         widget=GovTextInput(),
+        filters=[_strip],
         validators=[required(_l("Enter an email address")), Email(message=EMAIL_INVALID),
                     max_length(254)],
     )
@@ -58,13 +77,13 @@ class OrganisationSettingsForm(FlaskForm):
     kind = SelectField(
         _l("Kind of organisation"),
         widget=GovSelect(),
-        choices=lambda: [(k.value, label) for k, label in KIND_LABELS.items()],
+        choices=lambda: [SelectChoice(k.value, label) for k, label in KIND_LABELS.items()],
         validators=[required(_l("Select the kind of organisation"))],
     )
     region = SelectField(
         _l("Health board area"),
         widget=GovSelect(),
-        choices=lambda: [(r.value, label) for r, label in REGION_LABELS.items()],
+        choices=lambda: [SelectChoice(r.value, label) for r, label in REGION_LABELS.items()],
         validators=[required(_l("Select the health board area"))],
     )
     report_k = WholeNumberField(
@@ -76,7 +95,7 @@ class OrganisationSettingsForm(FlaskForm):
             "It cannot be lower than 5"
         ),
         validators=[
-            required(_l("Enter the smallest group size, as a whole number")),
+            whole_number_required(_l("Enter the smallest group size, as a whole number")),
             NumberRange(min=MIN_REPORT_K, max=100,
                         message=_l("The smallest group size must be between 5 and 100")),
         ],

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import mail
 from ..accounts import services as account_services
 from ..accounts.messages import MESSAGES, attach
 from ..accounts.models import Invitation, OrganisationKind, Region, Role
 from ..extensions import db
 from ..forms import ConfirmForm
-from ..permissions import organisation_for_admin_or_404, role_required
+from ..permissions import can_administer, organisation_for_admin_or_404, role_required
 from . import services
 from .forms import InviteForm, OrganisationSettingsForm, RolesForm
 
@@ -61,19 +59,6 @@ def invite(organisation_id: int):
         except account_services.AccountError as error:
             attach(form, error.code)
         else:
-            existing = account_services.find_user_by_email(invitation.email)
-            mail.send(
-                to=invitation.email,
-                language=existing.preferred_language if existing else "en",
-                template="invitation",
-                subject=_l("You have been invited to Cwtch"),
-                organisation=organisation.name,
-                inviter=_me().name,
-                bilingual=existing is None,
-                link=mail.external_url(
-                    url_for("accounts.accept_invitation", token=account_services.invitation_token(invitation))
-                ),
-            )
             db.session.commit()
             flash(_("Invitation sent to %(email)s", email=invitation.email), "success")
             return redirect(url_for("admin.people", organisation_id=organisation.id))
@@ -108,9 +93,10 @@ def person(organisation_id: int, user_id: int):
             else:
                 flash(_("%(name)s has been removed from %(organisation)s", name=user.name,
                         organisation=organisation.name), "success")
+            if not can_administer(_me(), organisation):  # they gave up their own admin role
+                return redirect(url_for("main.home"))
             return redirect(url_for("admin.people", organisation_id=organisation.id))
-    return render_template("admin/person.html", organisation=organisation, person=user, form=form,
-                           status_form=ConfirmForm())
+    return render_template("admin/person.html", organisation=organisation, person=user, form=form)
 
 
 @bp.post("/organisations/<int:organisation_id>/people/<int:user_id>/deactivate")
@@ -149,9 +135,13 @@ def revoke_invitation(organisation_id: int, invitation_id: int):
     if invitation is None or invitation.organisation_id != organisation.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        services.revoke_invitation(invitation=invitation, actor=_me())
-        db.session.commit()
-        flash(_("The invitation to %(email)s has been cancelled", email=invitation.email), "success")
+        try:
+            services.revoke_invitation(invitation=invitation, actor=_me())
+        except account_services.AccountError as error:
+            flash(str(MESSAGES[error.code]), "error")
+        else:
+            db.session.commit()
+            flash(_("The invitation to %(email)s has been cancelled", email=invitation.email), "success")
     return redirect(url_for("admin.people", organisation_id=organisation.id))
 
 

@@ -11,6 +11,7 @@ from ..accounts.services import AccountError, rotate_session_token
 from ..audit.services import record
 from ..db import utcnow
 from ..extensions import db
+from ..notifications.services import notify, path_for
 
 
 @dataclass
@@ -83,9 +84,12 @@ def set_roles(*, organisation: Organisation, user: User, roles: set[Role], actor
     for role in sorted(roles - current, key=lambda r: r.value):
         user.memberships.append(Membership(organisation=organisation, role=role))
     db.session.flush()
-    record(action="role_change", actor_id=actor.id, organisation_id=organisation.id,
-           target_type="user", target_id=user.id,
-           detail="roles: " + (", ".join(sorted(r.value for r in roles)) or "none"))
+    audit_event = record(action="role_change", actor_id=actor.id, organisation_id=organisation.id,
+                         target_type="user", target_id=user.id,
+                         detail="roles: " + (", ".join(sorted(r.value for r in roles)) or "none"))
+    if user.id != actor.id:
+        notify(user=user, kind="roles_changed", dedupe_key=f"roles-changed:{audit_event.id}",
+               link=path_for("accounts.settings"))
 
 
 def deactivate(*, organisation: Organisation, user: User, actor: User) -> None:
@@ -110,6 +114,10 @@ def reactivate(*, organisation: Organisation, user: User, actor: User) -> None:
 
 
 def revoke_invitation(*, invitation: Invitation, actor: User) -> None:
+    if invitation.used_at is not None:
+        raise AccountError("invitation_used")
+    if invitation.revoked_at is not None:  # a second click: already done
+        return
     invitation.revoked_at = utcnow()
     db.session.flush()
     record(action="invitation_revoke", actor_id=actor.id, organisation_id=invitation.organisation_id,

@@ -3,6 +3,10 @@
 The server runs its own app on its own database (never the shared ``app`` fixture, whose tables are
 emptied after each test), so the demo accounts stay in place for every browser test. Each test gets
 a fresh browser context: its own cookies, so tests do not depend on one another.
+
+The server runs in a thread of the test process, so pytest's `filterwarnings = error` applies to it:
+a warning raised while it serves a page (a deprecation, say) turns that page into a 500 and fails the
+test. That is deliberate: it shows which page raised it, in the captured log.
 """
 from __future__ import annotations
 
@@ -57,6 +61,20 @@ class LiveServer:
             user = db.session.scalar(select(User).where(User.email == email))
             user.preferred_language = language
             db.session.commit()
+
+    def invitation_path(self, email: str) -> str:
+        """Invite a new person to the second demo organisation (not the one the screenshots show)."""
+        from supervision.accounts import services
+        from supervision.accounts.models import Organisation, Role, User
+        from supervision.demo import TEIFI
+
+        with self.app.app_context(), self.app.test_request_context():
+            organisation = db.session.scalar(select(Organisation).where(Organisation.name == TEIFI))
+            admin = db.session.scalar(select(User).where(User.email == "sioned.prys@teifi.example.org"))
+            invitation = services.invite(organisation=organisation, email=email,
+                                         roles={Role.link_worker}, invited_by=admin)
+            db.session.commit()
+            return f"/invitation/{services.invitation_token(invitation)}"
 
 
 @pytest.fixture(scope="session")

@@ -1,18 +1,21 @@
 """Helpers for the browser tests: axe-core checks, signing in and out, and where focus is."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+HOME = re.compile(r"/home(#.*)?$")  # a skip link's #main-content survives the redirect
+SIGN_IN = re.compile(r"/sign-in(#.*)?$")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 DEMO_ROLES = {
-    # slug: (email, the heading of that role's section on the home page)
-    "link-worker": ("linkworker@example.org", "Your practice and wellbeing"),
-    "supervisor": ("supervisor@example.org", "Supervision"),
-    "employer": ("employer@example.org", "Wellbeing reports"),
-    "admin": ("admin@example.org", "Organisation admin"),
+    # slug: (email, name, the heading of that role's section on the home page)
+    "link-worker": ("linkworker@example.org", "Carys Jenkins", "Your practice and wellbeing"),
+    "supervisor": ("supervisor@example.org", "Dr Rhodri Evans", "Supervision"),
+    "employer": ("employer@example.org", "Siân Morgan", "Wellbeing reports"),
+    "admin": ("admin@example.org", "Gareth Price", "Organisation admin"),
 }
 
 
@@ -23,6 +26,7 @@ def axe_check(page) -> None:
     context made with ``bypass_csp=True``. A separate test checks the CSP with it enforced.
     """
     assert AXE.exists(), f"{AXE} is missing: run `npm ci`"
+    page.wait_for_load_state("load")  # let the page's own scripts run first
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     results = page.evaluate(
@@ -55,12 +59,12 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/home")
+    page.wait_for_url(HOME)
 
 
 def sign_out(page) -> None:
     page.locator("header").get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/sign-in")
+    page.wait_for_url(SIGN_IN)
 
 
 def active_element(page) -> dict:

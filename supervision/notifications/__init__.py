@@ -1,0 +1,1 @@
+"""Notifications: in-app messages and the email outbox that loses nothing and sends nothing twice."""

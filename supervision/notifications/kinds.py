@@ -1,0 +1,13 @@
+"""What each kind of notification says. Only the event, never its sensitive content."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+KINDS = {
+    "invitation_accepted": _l("Someone you invited has joined Cwtch"),
+    "roles_changed": _l("Your roles in Cwtch have changed"),
+}
+
+
+def title(kind: str) -> str:
+    return str(KINDS.get(kind, _l("You have a new notification")))

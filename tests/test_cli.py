@@ -1,0 +1,326 @@
+"""The command line: create-org, create-admin, seed-demo and backup."""
+from __future__ import annotations
+
+import shlex
+import sqlite3
+import uuid
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from supervision.accounts import passwords
+from supervision.accounts.models import Membership, Organisation, Role, User
+from supervision.audit.models import AuditEvent
+from supervision.demo import DEMO_ACCOUNTS, OGMORE, TEIFI
+from supervision.extensions import db
+
+from .conftest import make_test_app, sign_in
+
+STRONG = "granite kettle orchard lantern"
+
+
+@pytest.fixture
+def cli(app):
+    runner = app.test_cli_runner()
+
+    def invoke(*args: str, **kwargs):
+        return runner.invoke(args=list(args), catch_exceptions=False, **kwargs)
+
+    return invoke
+
+
+def organisations(app) -> dict[str, Organisation]:
+    with app.app_context():
+        found = db.session.scalars(select(Organisation)).all()
+        db.session.expunge_all()
+        return {o.name: o for o in found}
+
+
+def row_counts(app) -> dict[str, int]:
+    with app.app_context():
+        return {
+            table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
+
+
+# --- create-org --------------------------------------------------------------------------------
+
+def test_create_org_with_flags(app, cli):
+    result = cli("create-org", "--name", "  Ogmore Valleys ", "--kind", "county_voluntary_council",
+                 "--region", "cwm_taf_morgannwg", "--k", "8")
+    assert result.exit_code == 0, result.output
+    organisation = organisations(app)["Ogmore Valleys"]
+    assert organisation.kind.value == "county_voluntary_council"
+    assert organisation.region.value == "cwm_taf_morgannwg"
+    assert organisation.report_k == 8
+    assert f"Created organisation {organisation.id}: Ogmore Valleys" in result.output
+
+
+def test_create_org_defaults_k_to_5(app, cli):
+    assert cli("create-org", "--name", "Teifi", "--kind", "primary_care", "--region", "hywel_dda").exit_code == 0
+    assert organisations(app)["Teifi"].report_k == 5
+
+
+def test_create_org_refuses_a_duplicate_name(app, cli):
+    args = ["create-org", "--name", "Teifi", "--kind", "primary_care", "--region", "hywel_dda"]
+    assert cli(*args).exit_code == 0
+    again = cli(*args[:2], " Teifi", *args[3:])
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+    assert len(organisations(app)) == 1
+
+
+@pytest.mark.parametrize("k", ["4", "0", "-1", "abc"])
+def test_create_org_refuses_k_below_5(app, cli, k):
+    result = cli("create-org", "--name", "Teifi", "--kind", "primary_care", "--region", "hywel_dda", "--k", k)
+    assert result.exit_code == 2
+    assert "--k" in result.output
+    assert organisations(app) == {}
+
+
+def test_create_org_refuses_an_unknown_region(app, cli):
+    result = cli("create-org", "--name", "Teifi", "--kind", "primary_care", "--region", "narnia")
+    assert result.exit_code == 2
+    assert organisations(app) == {}
+
+
+# --- create-admin ------------------------------------------------------------------------------
+
+def test_create_admin(app, cli, make, client):
+    organisation = make.organisation(name="Ogmore Valleys")
+    result = cli("create-admin", "--org", "Ogmore Valleys", "--email", " Gareth@Example.org ",
+                 "--name", "Gareth Price", "--password", STRONG)
+    assert result.exit_code == 0, result.output
+    assert "gareth@example.org is an admin of Ogmore Valleys" in result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "gareth@example.org"))
+        assert user.name == "Gareth Price"
+        assert user.password_hash.startswith("$argon2id$")
+        assert STRONG not in user.password_hash
+        assert passwords.verify_password(user.password_hash, STRONG)
+        assert user.roles_in(organisation.id) == {Role.admin}
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "role_change")).all()
+        assert [(e.target_id, e.organisation_id) for e in events] == [(user.id, organisation.id)]
+    assert sign_in(client, "gareth@example.org", STRONG).status_code == 302
+    assert client.get(f"/admin/organisations/{organisation.id}/people").status_code == 200
+
+
+def test_create_admin_gives_an_existing_person_the_role_and_keeps_their_password(app, cli, make):
+    organisation = make.organisation(name="Ogmore Valleys")
+    person = make.user(Role.link_worker, organisation=organisation, email="carys@example.org")
+    with app.app_context():
+        old_hash = db.session.get(User, person.id).password_hash
+    result = cli("create-admin", "--org", "Ogmore Valleys", "--email", "carys@example.org",
+                 "--name", "Carys", "--password", STRONG)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.get(User, person.id)
+        assert user.roles_in(organisation.id) == {Role.link_worker, Role.admin}
+        assert user.password_hash == old_hash
+    assert cli("create-admin", "--org", "Ogmore Valleys", "--email", "carys@example.org",
+               "--name", "Carys", "--password", STRONG).exit_code == 0
+    assert row_counts(app)["membership"] == 2
+
+
+@pytest.mark.parametrize("password,reason", [
+    ("short", "too_short"),
+    ("password1234", "common"),
+    ("gareth@example.org", "context"),
+])
+def test_create_admin_refuses_a_weak_password(app, cli, make, password, reason):
+    make.organisation(name="Ogmore Valleys")
+    result = cli("create-admin", "--org", "Ogmore Valleys", "--email", "gareth@example.org",
+                 "--name", "Gareth Price", "--password", password)
+    assert result.exit_code == 1
+    assert f"Password refused ({reason})" in result.output
+    assert row_counts(app)["user_account"] == 0
+
+
+def test_create_admin_refuses_an_unknown_organisation(app, cli, make):
+    make.organisation(name="Ogmore Valleys")
+    result = cli("create-admin", "--org", "Nowhere", "--email", "gareth@example.org",
+                 "--name", "Gareth Price", "--password", STRONG)
+    assert result.exit_code == 1
+    assert "No organisation called 'Nowhere'" in result.output
+    assert row_counts(app)["user_account"] == 0
+
+
+def test_create_admin_refuses_a_bad_email(app, cli, make):
+    make.organisation(name="Ogmore Valleys")
+    result = cli("create-admin", "--org", "Ogmore Valleys", "--email", "not-an-email",
+                 "--name", "Gareth Price", "--password", STRONG)
+    assert result.exit_code == 1
+    assert row_counts(app)["user_account"] == 0
+
+
+# --- seed-demo ---------------------------------------------------------------------------------
+
+def _roles_by_organisation(app) -> dict[str, dict[Role, int]]:
+    with app.app_context():
+        rows = db.session.execute(
+            select(Organisation.name, Membership.role, func.count())
+            .join(Membership, Membership.organisation_id == Organisation.id)
+            .group_by(Organisation.name, Membership.role)
+        ).all()
+    counts: dict[str, dict[Role, int]] = {}
+    for name, role, count in rows:
+        counts.setdefault(name, {})[role] = count
+    return counts
+
+
+def test_seed_demo_creates_two_organisations(app, cli):
+    result = cli("seed-demo")
+    assert result.exit_code == 0, result.output
+    assert set(organisations(app)) == {OGMORE, TEIFI}
+    counts = _roles_by_organisation(app)
+    assert counts[OGMORE][Role.link_worker] == 12
+    assert counts[TEIFI][Role.link_worker] == 4
+    for name in (OGMORE, TEIFI):
+        for role in (Role.supervisor, Role.employer, Role.admin):
+            assert counts[name].get(role, 0) >= 1, (name, role)
+    with app.app_context():
+        senior = db.session.scalar(select(User).where(User.email == "senior@example.org"))
+        assert senior.roles == {Role.link_worker, Role.supervisor}
+
+
+def test_seed_demo_twice_changes_nothing(app, cli):
+    assert cli("seed-demo").exit_code == 0
+    first = row_counts(app)
+    assert first["user_account"] > 0
+    assert cli("seed-demo").exit_code == 0
+    assert row_counts(app) == first
+
+
+def test_seed_demo_if_empty_leaves_an_existing_install_alone(app, cli, make):
+    make.user(Role.admin, name="Real Admin")
+    before = row_counts(app)
+    result = cli("seed-demo", "--if-empty")
+    assert result.exit_code == 0
+    assert "not seeded" in result.output
+    assert row_counts(app) == before
+
+
+@pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=[a.email for a in DEMO_ACCOUNTS])
+def test_demo_accounts_sign_in_with_the_demo_password(app, cli, account):
+    assert cli("seed-demo").exit_code == 0
+    client = app.test_client()
+    response = sign_in(client, account.email, app.config["DEMO_PASSWORD"])
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/home"
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == account.email))
+        assert user.preferred_language == account.language
+        organisation = db.session.scalar(select(Organisation).where(Organisation.name == account.organisation))
+        assert account.role in user.roles_in(organisation.id)
+
+
+def test_seed_demo_refuses_outside_development_and_testing(databases, tmp_path):
+    production = make_test_app(databases.new("prod"), str(tmp_path), TESTING=False,
+                               SECRET_KEY="production-secret-" + "y" * 32)
+    assert not production.config["DEVELOPMENT"] and not production.testing
+    try:
+        with production.app_context():
+            db.create_all()
+        result = production.test_cli_runner().invoke(args=["seed-demo"])
+        assert result.exit_code == 1
+        assert "only runs in development" in result.output
+        with production.app_context():
+            assert db.session.scalar(select(func.count()).select_from(User)) == 0
+            assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0
+    finally:
+        with production.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+# --- backup ------------------------------------------------------------------------------------
+
+def test_backup(app, cli, databases, make, tmp_path):
+    make.user(Role.admin, name="Gareth Price", email="gareth@example.org")
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    destination = tmp_path / "nested" / "cwtch-backup.sqlite"
+    result = cli("backup", str(destination))
+    assert result.exit_code == 0, result.output
+    if databases.backend == "postgresql":
+        assert result.output.startswith("pg_dump ")
+        assert url.database in result.output.split()
+        assert str(destination) in result.output
+        assert not destination.exists()  # it only prints the command
+        assert url.password is None or url.password not in result.output
+    else:
+        assert databases.backend == "sqlite"
+        assert "integrity check: ok" in result.output
+        with closing(sqlite3.connect(destination)) as copy:
+            assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            emails = [row[0] for row in copy.execute("SELECT email FROM user_account")]
+        assert emails == ["gareth@example.org"]
+
+
+def test_backup_without_a_destination(app, cli, databases):
+    backups = Path(app.instance_path) / "backups"
+    existed = backups.exists()
+    result = cli("backup")
+    assert result.exit_code == 0, result.output
+    if databases.backend == "postgresql":
+        assert "pg_dump" in result.output
+        assert make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database in result.output
+    else:
+        path = Path(result.output.split("Backed up to ")[1].split(" (integrity")[0])
+        try:
+            assert path.parent == backups
+            with closing(sqlite3.connect(path)) as copy:
+                assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:  # the test app's instance folder is the project's own
+            path.unlink()
+            if not existed:
+                backups.rmdir()
+
+
+def test_backup_finds_a_relative_sqlite_path_in_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # not the instance folder: the path must not be taken from here
+    name = f"relative-{uuid.uuid4().hex[:8]}.sqlite"
+    relative = make_test_app(f"sqlite:///{name}", str(tmp_path / "instance"))
+    assert not (tmp_path / name).exists()
+    try:
+        with relative.app_context():
+            db.create_all()
+        result = relative.test_cli_runner().invoke(args=["backup", str(tmp_path / "copy.sqlite")])
+        assert result.exit_code == 0, result.output
+        with closing(sqlite3.connect(tmp_path / "copy.sqlite")) as copy:
+            tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert "organisation" in tables
+    finally:
+        with relative.app_context():
+            db.engine.dispose()
+        (Path(relative.instance_path) / name).unlink()  # the project's instance folder
+
+
+def test_backup_prints_a_pg_dump_command_that_survives_the_shell(tmp_path):
+    remote = make_test_app("postgresql+psycopg://cwtch:s3cret@db.example:5433/cwtch live", str(tmp_path))
+    result = remote.test_cli_runner().invoke(args=["backup", "my backup.dump"])
+    assert result.exit_code == 0, result.output
+    assert shlex.split(result.output) == [
+        "pg_dump", "--format=custom", "-h", "db.example", "-p", "5433", "-U", "cwtch",
+        "--file", "my backup.dump", "cwtch live",
+    ]
+    assert "s3cret" not in result.output
+
+
+@pytest.mark.parametrize("name", ["   ", "x" * 201])
+def test_create_org_refuses_an_empty_or_overlong_name(app, cli, name):
+    result = cli("create-org", "--name", name, "--kind", "primary_care", "--region", "hywel_dda")
+    assert result.exit_code == 1
+    assert "1 to 200 characters" in result.output
+    assert organisations(app) == {}
+
+
+def test_create_admin_refuses_an_empty_name(app, cli, make):
+    make.organisation(name="Ogmore Valleys")
+    result = cli("create-admin", "--org", "Ogmore Valleys", "--email", "gareth@example.org",
+                 "--name", "  ", "--password", STRONG)
+    assert result.exit_code == 1
+    assert row_counts(app)["user_account"] == 0
