@@ -81,6 +81,9 @@ def databases(tmp_path_factory) -> Iterator[DatabaseFactory]:
     factory.drop_all()
 
 
+_EXTRA_APPS: list = []
+
+
 def make_test_app(database_url: str, instance_path: str, **overrides):
     config = {
         "TESTING": True,
@@ -90,18 +93,35 @@ def make_test_app(database_url: str, instance_path: str, **overrides):
         "SERVER_NAME_FOR_EMAIL": "http://localhost",
     }
     config.update(overrides)
-    return create_app(config, instance_path=instance_path)
+    application = create_app(config, instance_path=instance_path)
+    _EXTRA_APPS.append(application)
+    return application
+
+
+def _dispose(application) -> None:
+    """Close pooled connections now, not whenever the garbage collector gets to them."""
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
 def app(databases, tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     application = make_test_app(databases.new("app"), str(instance))
+    _EXTRA_APPS.remove(application)
     with application.app_context():
         db.create_all()
     yield application
-    with application.app_context():
-        db.engine.dispose()
+    _dispose(application)
+
+
+@pytest.fixture(autouse=True)
+def _dispose_extra_apps():
+    """Apps a test builds for itself are closed when it ends."""
+    yield
+    while _EXTRA_APPS:
+        _dispose(_EXTRA_APPS.pop())
 
 
 @pytest.fixture(autouse=True)

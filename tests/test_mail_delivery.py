@@ -150,3 +150,28 @@ def test_emails_carry_no_sensitive_content_only_a_link(smtp_app, smtp, make):
     body = message.get_body(("plain",)).get_content()
     assert "http://localhost/account" in body
     assert "Sign in to Cwtch to see it" in body
+
+
+def test_mistaken_mail_settings_are_logged_and_never_stop_the_web_app(app, tmp_path, caplog):
+    application = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], str(tmp_path), MAIL_SERVER="smtp.example.org",
+                                MAIL_USE_SSL=True, MAIL_USE_STARTTLS=True, MAIL_USERNAME="cwtch")
+    assert application.test_client().get("/sign-in").status_code == 200
+    messages = " ".join(r.getMessage() for r in caplog.records)
+    assert "MAIL_USE_SSL and MAIL_USE_STARTTLS are both on" in messages
+    assert "MAIL_PASSWORD is empty" in messages
+
+
+def test_the_scheduler_reports_an_unreachable_smtp_server(app, tmp_path):
+    from supervision.scheduler.runner import check_mail
+    from .smtp import free_port
+
+    application = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], str(tmp_path),
+                                MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
+    [problem] = check_mail(application)
+    assert "cannot reach SMTP server 127.0.0.1" in problem
+
+
+def test_the_scheduler_finds_a_working_smtp_server(smtp_app):
+    from supervision.scheduler.runner import check_mail
+
+    assert check_mail(smtp_app) == []

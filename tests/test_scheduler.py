@@ -158,3 +158,18 @@ def test_two_scheduler_processes_deliver_each_email_exactly_once(databases, tmp_
         db.session.remove()
         db.engine.dispose()
     assert statuses == {EmailStatus.sent}
+
+
+def test_purge_login_attempts_job_at_a_frozen_time(app, ctx):
+    from supervision.accounts.jobs import purge_login_attempts
+    from supervision.accounts.models import LoginAttempt
+
+    frozen = utcnow().replace(microsecond=0) - timedelta(days=3)
+    for minutes in (1, 4, 6, 60):
+        db.session.add(LoginAttempt(email="a@example.org", ip="10.0.0.1",
+                                    created_at=frozen - timedelta(minutes=minutes)))
+    db.session.commit()
+    purge_login_attempts(now=frozen, worker="t")
+    purge_login_attempts(now=frozen, worker="t")  # running twice is harmless
+    ages = sorted(round((frozen - a.created_at).total_seconds() / 60) for a in db.session.query(LoginAttempt))
+    assert ages == [1, 4]

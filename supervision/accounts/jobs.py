@@ -8,7 +8,7 @@ from . import throttle
 
 def purge_login_attempts(*, now, worker: str) -> None:
     # Old failures no longer count towards the throttle; keeping them would only grow the table.
-    throttle.purge_old()
+    throttle.purge_old(now=now)
     db.session.commit()
 
 

@@ -257,12 +257,7 @@ def accept_invitation(*, invitation: Invitation, name: str, password: str, langu
         password_hash=passwords.hash_password(password),
     )
     db.session.add(user)
-    _add_roles(user, invitation.organisation, invitation.role_set)
-    invitation.used_at = utcnow()
-    db.session.flush()
-    record(action="invitation_accept", actor_id=user.id, organisation_id=invitation.organisation_id,
-           target_type="invitation", target_id=invitation.id)
-    _tell_inviter(invitation)
+    _complete_invitation(invitation, user)
     return user
 
 
@@ -270,15 +265,16 @@ def accept_invitation_as(*, invitation: Invitation, user: User) -> None:
     """Someone who already has an account accepts while signed in."""
     if user.email != invitation.email:
         raise AccountError("invitation_other_person")
+    _complete_invitation(invitation, user)
+
+
+def _complete_invitation(invitation: Invitation, user: User) -> None:
+    """Give the roles, use up the invitation, and tell whoever sent it."""
     _add_roles(user, invitation.organisation, invitation.role_set)
     invitation.used_at = utcnow()
     db.session.flush()
     record(action="invitation_accept", actor_id=user.id, organisation_id=invitation.organisation_id,
            target_type="invitation", target_id=invitation.id)
-    _tell_inviter(invitation)
-
-
-def _tell_inviter(invitation: Invitation) -> None:
     inviter = db.session.get(User, invitation.invited_by_id) if invitation.invited_by_id else None
     if inviter is not None and inviter.active:
         notify(user=inviter, kind="invitation_accepted", dedupe_key=f"invitation-accepted:{invitation.id}",

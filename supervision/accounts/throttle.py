@@ -1,7 +1,7 @@
 """Throttling failed sign-ins per account and per IP address, counted in the database."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
@@ -11,8 +11,8 @@ from ..extensions import db
 from .models import LoginAttempt
 
 
-def _window_start():
-    return utcnow() - timedelta(minutes=current_app.config["LOGIN_THROTTLE_WINDOW_MINUTES"])
+def _window_start(now: datetime | None = None) -> datetime:
+    return (now or utcnow()) - timedelta(minutes=current_app.config["LOGIN_THROTTLE_WINDOW_MINUTES"])
 
 
 def is_throttled(*, email: str, ip: str) -> bool:
@@ -40,7 +40,7 @@ def clear_for(*, email: str) -> None:
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
 
 
-def purge_old() -> int:
+def purge_old(*, now: datetime | None = None) -> int:
     """Drop attempts older than the window; they no longer count for anything."""
-    result = db.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < _window_start()))
+    result = db.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < _window_start(now)))
     return result.rowcount or 0
