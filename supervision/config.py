@@ -75,6 +75,7 @@ def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = not (development or app.testing)
     app.config["DEVELOPMENT"] = bool(development)
     _ensure_secret_key(app, development=bool(development))
+    _ensure_encryption_keys(app, development=bool(development))
 
 
 def _ensure_secret_key(app: Flask, *, development: bool) -> None:
@@ -90,3 +91,25 @@ def _ensure_secret_key(app: Flask, *, development: bool) -> None:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     app.config["SECRET_KEY"] = path.read_text().strip()
+
+
+def _ensure_encryption_keys(app: Flask, *, development: bool) -> None:
+    """Development and tests get a key of their own; production must be given one (check-deploy says so)."""
+    keys = app.config.get("ENCRYPTION_KEYS")
+    if isinstance(keys, str):
+        keys = [keys]
+    if keys:
+        app.config["ENCRYPTION_KEYS"] = list(keys)
+        return
+    from .crypto import generate_key
+
+    if app.testing:
+        app.config["ENCRYPTION_KEYS"] = [generate_key()]
+    elif development:
+        path = Path(app.instance_path) / "encryption_key"
+        if not path.exists():
+            path.write_text(generate_key())
+            path.chmod(0o600)
+        app.config["ENCRYPTION_KEYS"] = [path.read_text().strip()]
+    else:
+        app.config["ENCRYPTION_KEYS"] = []

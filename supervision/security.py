@@ -98,3 +98,48 @@ def _set_headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     app.before_request(_expire_stale_session)
     app.after_request(_set_headers)
+
+
+RECENT_AUTH_MINUTES = 10
+
+
+def mark_recent_auth() -> None:
+    """Called when a person proves who they are: at sign-in, and on the confirm-identity page."""
+    session["authenticated_at"] = utcnow().timestamp()
+
+
+def has_recent_auth() -> bool:
+    at = session.get("authenticated_at", 0)
+    return utcnow().timestamp() - at <= RECENT_AUTH_MINUTES * 60
+
+
+def require_recent_auth(view):
+    """Sensitive actions need a sign-in within the last 10 minutes, or the person is asked again.
+
+    Put it under @login_required or a role decorator. GET pages stay viewable; a POST without a
+    recent sign-in is sent to the confirm-identity page and nothing is changed.
+    """
+    from functools import wraps
+
+    from flask import redirect, url_for
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if request.method == "POST" and not has_recent_auth():
+            target = request.full_path if request.query_string else request.path
+            # The form is not replayed: after confirming, the person submits it again.
+            referrer = safe_next(_local_referrer()) or target
+            return redirect(url_for("accounts.confirm_identity", next=referrer))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _local_referrer() -> str | None:
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")

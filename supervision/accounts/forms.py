@@ -118,3 +118,12 @@ class SettingsForm(FlaskForm):
         validators=[required(_l("Choose whether you want email notifications"))],
     )
     submit = SubmitField(_l("Save settings"), widget=GovSubmitInput())
+
+
+class ConfirmIdentityForm(FlaskForm):
+    password = PasswordField(
+        _l("Password"),
+        widget=GovPasswordInput(),
+        validators=[required(_l("Enter your password")), Length(max=MAX_LENGTH)],
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())

@@ -7,11 +7,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..db import utcnow
 from ..extensions import db
-from ..security import client_ip, safe_next
+from ..security import client_ip, mark_recent_auth, safe_next
 from . import services, tokens
 from .forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
+    ConfirmIdentityForm,
     ForgotPasswordForm,
     SettingsForm,
     LoginForm,
@@ -28,6 +29,7 @@ def start_session(user) -> None:
     now = utcnow().timestamp()
     session["login_at"] = now
     session["seen_at"] = now
+    mark_recent_auth()
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -183,6 +185,24 @@ def settings():
         flash(_("Your settings have been saved"), "success")
         return redirect(url_for("accounts.settings"))
     return render_template("accounts/settings.html", form=form)
+
+
+@bp.route("/account/confirm-identity", methods=["GET", "POST"])
+@login_required
+def confirm_identity():
+    """Asked before a sensitive action when the last sign-in was more than 10 minutes ago."""
+    form = ConfirmIdentityForm()
+    target = safe_next(request.args.get("next")) or url_for("accounts.settings")
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if services.confirm_identity(user=user, password=form.password.data, ip=client_ip()):
+            db.session.commit()
+            mark_recent_auth()
+            flash(_("Thank you. You can continue"), "success")
+            return redirect(target)
+        db.session.commit()  # the failure counts towards the sign-in throttle
+        attach(form, "current_password_wrong", default_field="password")
+    return render_template("accounts/confirm_identity.html", form=form)
 
 
 __all__ = ["bp", "MESSAGES"]

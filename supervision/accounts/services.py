@@ -76,6 +76,20 @@ def authenticate(*, email: str, password: str, ip: str) -> SignInResult:
     return SignInResult(user=user)
 
 
+def confirm_identity(*, user: User, password: str, ip: str) -> bool:
+    """Check the password again before a sensitive action. Failures count towards the throttle."""
+    if throttle.is_throttled(email=user.email, ip=ip):
+        record(action="confirm_identity", actor_id=user.id, outcome="denied", detail="throttled")
+        return False
+    if passwords.verify_password(user.password_hash, password):
+        record(action="confirm_identity", actor_id=user.id, target_type="user", target_id=user.id)
+        return True
+    throttle.record_failure(email=user.email, ip=ip)
+    record(action="confirm_identity", actor_id=user.id, target_type="user", target_id=user.id,
+           outcome="failure")
+    return False
+
+
 def rotate_session_token(user: User) -> None:
     """Revoke every session of this person: cookies carry the old token."""
     user.session_token = new_session_token()

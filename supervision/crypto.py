@@ -1,0 +1,65 @@
+"""Authenticated encryption for sensitive text at rest, with keys held outside the database.
+
+Keys come from ENCRYPTION_KEYS (instance/config.py or FLASK_ENCRYPTION_KEYS as a JSON list of
+Fernet keys). The first key encrypts; every key decrypts, so a new key can be put first and old
+rows re-encrypted with `flask --app supervision reencrypt` before the old key is removed.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from flask import current_app
+from sqlalchemy import Text, TypeDecorator
+
+
+class EncryptionNotConfigured(RuntimeError):
+    pass
+
+
+def generate_key() -> str:
+    return Fernet.generate_key().decode()
+
+
+@lru_cache(maxsize=8)
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
+def _current() -> MultiFernet:
+    keys = tuple(current_app.config.get("ENCRYPTION_KEYS") or ())
+    if not keys:
+        raise EncryptionNotConfigured(
+            "Set ENCRYPTION_KEYS in instance/config.py or FLASK_ENCRYPTION_KEYS (a JSON list); "
+            "make one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+        )
+    return _fernet(keys)
+
+
+def encrypt(plaintext: str) -> str:
+    return _current().encrypt(plaintext.encode("utf-8")).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    try:
+        return _current().decrypt(token.encode("ascii")).decode("utf-8")
+    except InvalidToken as error:
+        raise ValueError("ciphertext cannot be decrypted with the configured keys") from error
+
+
+def rotate(token: str) -> str:
+    """Re-encrypt under the first (current) key."""
+    return _current().rotate(token.encode("ascii")).decode("ascii")
+
+
+class EncryptedText(TypeDecorator[str]):
+    """A column whose text is stored encrypted and read back decrypted."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect) -> str | None:
+        return None if value is None else encrypt(value)
+
+    def process_result_value(self, value: str | None, dialect) -> str | None:
+        return None if value is None else decrypt(value)
