@@ -8,7 +8,7 @@ CATALOGUE := supervision/translations
 PO := $(CATALOGUE)/cy/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
 
-.PHONY: run test install assets translations extract screenshots bench clean
+.PHONY: run test install assets translations extract screenshots bench audit clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ screenshots: install assets translations
 
 bench: install assets translations
 	$(BIN)/python -m bench
+
+# bandit over supervision/ (medium severity and above) and pip-audit over the installed packages.
+audit: install
+	BIN=$(BIN) .ci/audit
 
 clean:
 	rm -rf $(VENV) node_modules static/dist

@@ -28,20 +28,25 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
 
     init_extensions(app)
 
-    from . import errors, i18n, navigation, security
+    from . import errors, i18n, navigation, ratelimits, security
     from .accounts import routes as accounts_routes
     from .admin import routes as admin_routes
     from .main import routes as main_routes
+    from .mfa import routes as mfa_routes
+    from .mydata import routes as mydata_routes
     from .notifications import routes as notifications_routes
 
     app.register_blueprint(accounts_routes.bp)
     app.register_blueprint(admin_routes.bp)
     app.register_blueprint(main_routes.bp)
+    app.register_blueprint(mfa_routes.bp)
     app.register_blueprint(notifications_routes.bp)
+    app.register_blueprint(mydata_routes.bp)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
+    ratelimits.init_app(app)  # after every blueprint: it wraps registered views
 
     from . import cli
 

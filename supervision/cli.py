@@ -1,10 +1,12 @@
-"""Command-line tools: create-org, create-admin, seed-demo and backup, on the Flask CLI."""
+"""Command-line tools: create-org, create-admin, seed-demo, backup, restore and check-deploy, on the Flask CLI."""
 from __future__ import annotations
 
-import shlex
+import os
 import sqlite3
+import subprocess  # nosec B404  # only for pg_dump and pg_restore, never with a shell
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import click
 from flask import Flask, current_app
@@ -30,7 +32,10 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup)
+    app.cli.add_command(restore)
+    app.cli.add_command(check_deploy)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(reencrypt_command)
 
 
 @click.command("create-org")
@@ -109,27 +114,32 @@ def seed_demo_command(if_empty: bool) -> None:
 @with_appcontext
 @click.argument("destination", type=click.Path(dir_okay=False, path_type=Path), required=False)
 def backup(destination: Path | None) -> None:
-    """Back up the database: SQLite by its online backup API; PostgreSQL prints pg_dump."""
+    """Back up the database: SQLite by its online backup API, PostgreSQL by pg_dump -Fc."""
     # The engine's URL, not the setting: Flask-SQLAlchemy makes a relative SQLite path absolute.
     url = db.engine.url
-    if url.get_backend_name() == "postgresql":
-        target = destination or Path("cwtch.dump")
-        command = ["pg_dump", "--format=custom"]
-        for flag, value in (("-h", url.host), ("-p", url.port), ("-U", url.username)):
-            if value:
-                command += [flag, str(value)]
-        click.echo(shlex.join([*command, "--file", str(target), url.database or ""]))
-        return
-    if url.get_backend_name() != "sqlite" or not url.database:
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql") or not url.database:
         raise click.ClickException("backup supports SQLite files and PostgreSQL.")
-    source_path = Path(url.database)
-    if not source_path.exists():
-        raise click.ClickException(f"No database at {source_path}.")
     if destination is None:
         from .db import utcnow
 
-        destination = Path(current_app.instance_path) / "backups" / f"cwtch-{utcnow():%Y%m%dT%H%M%SZ}.sqlite"
+        suffix = "dump" if backend == "postgresql" else "sqlite"
+        destination = Path(current_app.instance_path) / "backups" / f"cwtch-{utcnow():%Y%m%dT%H%M%SZ}.{suffix}"
     destination.parent.mkdir(parents=True, exist_ok=True)
+    if backend == "postgresql":
+        flags, env = _pg_connection(url)
+        try:
+            _run_pg(["pg_dump", "--format=custom", *flags, "--file", str(destination), url.database], env)
+            # Reading the archive's table of contents proves it is complete and readable.
+            _run_pg(["pg_restore", "--list", str(destination)], env)
+        except click.ClickException:
+            destination.unlink(missing_ok=True)
+            raise
+        click.echo(f"Backed up to {destination} (pg_dump custom format, archive readable)")
+        return
+    source_path = Path(url.database)
+    if not source_path.exists():
+        raise click.ClickException(f"No database at {source_path}.")
     source = sqlite3.connect(str(source_path))
     target = sqlite3.connect(str(destination))
     try:
@@ -143,6 +153,99 @@ def backup(destination: Path | None) -> None:
         click.echo(f"Integrity check failed on {destination}: {result}", err=True)
         sys.exit(1)
     click.echo(f"Backed up to {destination} (integrity check: ok)")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore(source: Path, yes: bool) -> None:
+    """Replace the database with a backup made by `backup`. Stop the web app and scheduler first."""
+    url = db.engine.url
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql") or not url.database:
+        raise click.ClickException("restore supports SQLite files and PostgreSQL.")
+    if backend == "sqlite":
+        _check_sqlite_backup(source)
+    if not yes:
+        click.confirm(f"Everything in {url.database} will be replaced by {source}. Continue?", abort=True)
+    # Our own pooled connections would hold locks on the tables being replaced.
+    db.session.remove()
+    db.engine.dispose()
+    if backend == "postgresql":
+        flags, env = _pg_connection(url)
+        _run_pg(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+                 *flags, "--dbname", url.database, str(source)], env)
+    else:
+        backup_copy = sqlite3.connect(f"file:{quote(str(source))}?mode=ro", uri=True)
+        live = sqlite3.connect(url.database)
+        try:
+            backup_copy.backup(live)
+            result = live.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            backup_copy.close()
+            live.close()
+        if result != "ok":
+            raise click.ClickException(f"Integrity check failed on {url.database} after restoring: {result}")
+    click.echo(f"Restored {url.database} from {source}")
+
+
+def _check_sqlite_backup(path: Path) -> None:
+    """Refuse a file that is not a sound Cwtch SQLite database before touching the live one."""
+    try:
+        copy = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        try:
+            result = copy.execute("PRAGMA integrity_check").fetchone()[0]
+            tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            copy.close()
+    except sqlite3.DatabaseError as error:
+        raise click.ClickException(f"{path} is not a SQLite database: {error}")
+    if result != "ok":
+        raise click.ClickException(f"Integrity check failed on {path}: {result}. Nothing was restored.")
+    if "user_account" not in tables:
+        raise click.ClickException(f"{path} is not a Cwtch backup (it has no user_account table).")
+
+
+def _pg_connection(url) -> tuple[list[str], dict[str, str]]:
+    """Connection flags for pg_dump and pg_restore. The password goes in the environment only:
+    a command line is visible to every user of the machine."""
+    flags: list[str] = []
+    query = {key: (value[0] if isinstance(value, tuple) else value) for key, value in url.query.items()}
+    for flag, value in (("--host", url.host or query.get("host")), ("--port", url.port),
+                        ("--username", url.username)):
+        if value:
+            flags.append(f"{flag}={value}")
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    if query.get("sslmode"):
+        env["PGSSLMODE"] = query["sslmode"]
+    return flags, env
+
+
+def _run_pg(command: list[str], env: dict[str, str]) -> None:
+    try:
+        # A fixed program with a list of arguments and no shell: nothing in them is interpreted.
+        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # nosec B603  # see above
+    except FileNotFoundError:
+        raise click.ClickException(f"{command[0]} was not found: install the PostgreSQL client tools.")
+    if result.returncode != 0:
+        raise click.ClickException(f"{command[0]} failed: {result.stderr.strip()}")
+
+
+@click.command("check-deploy")
+@with_appcontext
+def check_deploy() -> None:
+    """Check the settings before serving in production: exits 1 and says what to fix."""
+    from .deploycheck import deployment_problems
+
+    problems = deployment_problems(current_app._get_current_object())
+    for problem in problems:
+        click.echo(f"Problem: {problem}", err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} deployment check(s) failed.")
+    click.echo("All deployment checks passed")
 
 
 @click.command("scheduler")
@@ -170,3 +273,20 @@ def scheduler_command(once: bool) -> None:
             lease.release(holder=holder, now=utcnow())
         return
     runner.run(app)
+
+
+@click.command("reencrypt")
+@with_appcontext
+def reencrypt_command() -> None:
+    """Re-encrypt every encrypted column under the first key in ENCRYPTION_KEYS (key rotation)."""
+    from .crypto import EncryptedText, reencrypt_all
+
+    columns = [
+        (table, column)
+        for table in db.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, EncryptedText)
+    ]
+    count = reencrypt_all(columns)
+    db.session.commit()
+    click.echo(f"Re-encrypted {count} values in {len(columns)} columns under the current key.")

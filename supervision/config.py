@@ -60,6 +60,16 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SERVER_NAME_FOR_EMAIL": "http://127.0.0.1:5000",
         "DEMO_PASSWORD": "demo-bara-brith-2026",
         "HSTS_SECONDS": 31536000,
+        # Rate limits ("N per minute|hour|day", several joined with ";"). memory:// counts in each
+        # process; with several web workers use Redis, e.g. "redis://127.0.0.1:6379".
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_PASSWORD_RESET_PER_IP": "20 per hour",
+        "RATELIMIT_PASSWORD_RESET_PER_EMAIL": "5 per hour",
+        "RATELIMIT_INVITATIONS": "30 per hour; 100 per day",
+        "RATELIMIT_DATA_EXPORTS": "5 per hour",
+        "RATELIMIT_REPORT_DOWNLOADS": "30 per hour",
+        # How many web workers serve the app (gunicorn's WEB_CONCURRENCY counts too); check-deploy uses it.
+        "WEB_WORKERS": 1,
     }
 
 

@@ -59,7 +59,37 @@ class EncryptedText(TypeDecorator[str]):
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect) -> str | None:
-        return None if value is None else encrypt(value)
+        if value is None or isinstance(value, _RawText):
+            return None if value is None else str(value)
+        return encrypt(value)
 
     def process_result_value(self, value: str | None, dialect) -> str | None:
         return None if value is None else decrypt(value)
+
+
+def reencrypt_all(columns) -> int:
+    """Rotate every stored value of these (table, column) pairs to the current key. Flushes only.
+
+    Works below the ORM on the raw ciphertext, so no plaintext is held longer than needed.
+    """
+    from sqlalchemy import select, update
+
+    from .extensions import db
+
+    count = 0
+    for table, column in columns:
+        key = list(table.primary_key.columns)
+        raw = column.type.impl  # read and write the ciphertext itself, not the decrypted text
+        rows = db.session.execute(
+            select(*key, column.cast(raw)).where(column.is_not(None))
+        ).all()
+        for *ids, token in rows:
+            condition = [k == v for k, v in zip(key, ids)]
+            db.session.execute(update(table).where(*condition).values({column.name: _RawText(rotate(token))}))
+            count += 1
+    db.session.flush()
+    return count
+
+
+class _RawText(str):
+    """Marks a value that is already ciphertext, so EncryptedText stores it as it is."""

@@ -13,11 +13,11 @@ FALLBACK_500 = (
     "<p lang=\"cy\">Mae’n ddrwg gennym, mae problem gyda’r gwasanaeth.</p></main></body></html>"
 )
 
-PAGES = {400: "400", 403: "403", 404: "404", 405: "405", 500: "500"}
+PAGES = {400: "400", 403: "403", 404: "404", 405: "405", 429: "429", 500: "500"}
 
 
 def _render(code: int, **context):
-    # A status without its own page (410, 413, 429, 501...) gets the general one for its class.
+    # A status without its own page (410, 413, 501...) gets the general one for its class.
     page = PAGES.get(code) or ("400" if code < 500 else "500")
     return render_template(f"errors/{page}.html", **context), code
 
@@ -32,6 +32,8 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         if code < 400 or error.response is not None:  # a redirect, or abort() with a ready response
             return error
+        if code == 429:
+            return _too_many_requests(error)
         body, status = _render(code)
         # Keep the exception's own headers (Allow on a 405, Retry-After on a 429), not its body's type.
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
@@ -47,3 +49,19 @@ def init_app(app: Flask) -> None:
         except Exception:  # the page itself failed: fall back to text that cannot fail
             app.logger.exception("The error page failed too")
             return FALLBACK_500, 500, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def _too_many_requests(error: HTTPException):
+    """A rate limit said no: say when to try again, in the page and in Retry-After."""
+    from datetime import timedelta
+
+    from .db import utcnow
+    from .ratelimits import retry_after_seconds
+
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    given = [v for k, v in headers if k.lower() == "retry-after"]
+    # abort(429) may say when itself (in seconds); otherwise the limit that refused the request knows.
+    seconds = int(given[0]) if given and given[0].isdigit() else retry_after_seconds()
+    headers = [(k, v) for k, v in headers if k.lower() != "retry-after"]
+    body, status = _render(429, retry_at=utcnow() + timedelta(seconds=seconds))
+    return body, status, [*headers, ("Retry-After", str(seconds))]

@@ -1,6 +1,8 @@
 """The Flask extensions, created once here and bound to an app in the factory."""
 from __future__ import annotations
 
+import sqlite3
+
 from flask import Flask
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
@@ -10,6 +12,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from .db import Base
 
@@ -43,6 +47,15 @@ def init_extensions(app: Flask) -> None:
     WTFormsHelpers(app)
     # Import models so that every table is on the metadata before Alembic or create_all looks.
     from . import models  # noqa: F401
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_enforces_foreign_keys(dbapi_connection, connection_record) -> None:
+    # SQLite ignores ON DELETE rules unless asked on every connection; PostgreSQL always applies them.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
 
 
 def _migrations_dir():

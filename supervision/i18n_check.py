@@ -48,7 +48,7 @@ def missing_translations(catalogue_path: Path = CATALOGUE, root: Path = ROOT) ->
     return missing
 
 
-_LEXER = Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do"])
+_LEXER = Environment(autoescape=True, extensions=["jinja2.ext.i18n", "jinja2.ext.do"])  # only lexes
 _TAG = re.compile(r"<[^>]*>", re.S)
 _ATTRS = re.compile(r'\s(?:aria-label|title|alt|placeholder)="([^"{]*[A-Za-z][^"{]*)"')
 _SCRIPT_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)

@@ -9,5 +9,6 @@ from .accounts.models import (  # noqa: F401
     User,
 )
 from .audit.models import AuditEvent  # noqa: F401
+from .mfa.models import RecoveryCode, TotpCredential  # noqa: F401
 from .notifications.models import EmailAttachment, Notification, OutboundEmail  # noqa: F401
 from .scheduler.models import SchedulerLease  # noqa: F401

@@ -17,7 +17,8 @@ def nav_items() -> list[dict]:
         items.append({"href": url_for("admin.index"), "text": _("Organisation admin"),
                       "active": request.blueprint == "admin"})
     items.append({"href": url_for("accounts.settings"), "text": _("Your account"),
-                  "active": request.endpoint in ("accounts.settings", "accounts.change_password")})
+                  "active": request.endpoint in ("accounts.settings", "accounts.change_password")
+                  or request.blueprint == "mydata"})
     return items
 
 

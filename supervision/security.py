@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, Response, current_app, flash, request, session
+from flask import Flask, Response, abort, current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from sqlalchemy import select
@@ -95,8 +95,17 @@ def _set_headers(response: Response) -> Response:
     return response
 
 
+def _refuse_nul_characters() -> None:
+    """No form sends a NUL character, and PostgreSQL refuses one in text: a 400, never a 500."""
+    for values in (request.args, request.form):
+        for name, sent in values.lists():
+            if "\x00" in name or any("\x00" in value for value in sent):
+                abort(400)
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_expire_stale_session)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_set_headers)
 
 

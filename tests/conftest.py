@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import pyotp
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from supervision import create_app
 from supervision.accounts import passwords
 from supervision.accounts.models import Membership, Organisation, OrganisationKind, Region, Role, User
 from supervision.extensions import db
+from supervision.mfa.models import TotpCredential
+from supervision.mfa.services import REQUIRED_ROLES as MFA_REQUIRED_ROLES
+from supervision.ratelimits import LIMITS
 
 PASSWORD = "correct horse battery staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the second step of every person the factory enrols
 _HASH_CACHE: dict[str, str] = {}
 
 
@@ -82,6 +88,7 @@ def databases(tmp_path_factory) -> Iterator[DatabaseFactory]:
 
 
 _EXTRA_APPS: list = []
+RATE_LIMIT_SETTINGS = sorted({limit.setting for limit in LIMITS})
 
 
 def make_test_app(database_url: str, instance_path: str, **overrides):
@@ -91,6 +98,9 @@ def make_test_app(database_url: str, instance_path: str, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_OUTBOX_DIR": os.path.join(instance_path, "outbox"),
         "SERVER_NAME_FOR_EMAIL": "http://localhost",
+        # Real limiters, but generous ones, so that no test trips a limit by accident;
+        # tests/test_ratelimits.py builds its own app with low limits.
+        **{setting: "100000 per hour" for setting in RATE_LIMIT_SETTINGS},
     }
     config.update(overrides)
     application = create_app(config, instance_path=instance_path)
@@ -209,6 +219,7 @@ class Factory:
         password: str = PASSWORD,
         language: str = "en",
         active: bool = True,
+        mfa: bool | None = None,
     ) -> User:
         with self.app.app_context():
             if organisation is None and roles:
@@ -224,10 +235,19 @@ class Factory:
             for role in roles:
                 user.memberships.append(Membership(organisation_id=organisation.id, role=role))
             db.session.commit()
+            # Roles that must have a second step get one, with a known secret (sign_in uses it).
+            if mfa or (mfa is None and set(roles) & MFA_REQUIRED_ROLES):
+                self.enrol_mfa(user.id)
             db.session.refresh(user)
             user_id, email_ = user.id, user.email
             db.session.expunge_all()
             return _Detached(user_id, email_, organisation)
+
+    def enrol_mfa(self, user_id: int, secret: str = TOTP_SECRET) -> None:
+        """Give a person a second step directly in the database, as if they had set it up."""
+        with self.app.app_context():
+            db.session.add(TotpCredential(user_id=user_id, secret=secret))
+            db.session.commit()
 
 
 @dataclass
@@ -256,13 +276,52 @@ def csrf_token(client, path: str = "/sign-in") -> str:
     return match.group(1)
 
 
-def sign_in(client, email: str, password: str = PASSWORD, follow: bool = False):
+def sign_in(client, email: str, password: str = PASSWORD, follow: bool = False,
+            totp_secret: str | None = TOTP_SECRET):
+    """Sign in; when the code page follows the password, enter a fresh code from totp_secret."""
     token = csrf_token(client)
-    return client.post(
+    response = client.post(
         "/sign-in",
         data={"email": email, "password": password, "csrf_token": token},
-        follow_redirects=follow,
+        follow_redirects=False,
     )
+    if totp_secret and response.status_code == 302 and response.headers["Location"] == "/sign-in/code":
+        code = fresh_totp_code(client.application, email, totp_secret)
+        response = client.post("/sign-in/code", data={"code": code, "csrf_token": csrf_token(client, "/sign-in/code")},
+                               follow_redirects=False)
+    if follow and response.status_code in (301, 302, 303):
+        response = client.get(response.headers["Location"], follow_redirects=True)
+    return response
+
+
+def steady_totp_code(secret: str = TOTP_SECRET, margin: float = 10) -> str:
+    """The code for the current step, taken at least `margin` seconds before the step ends, so that
+    a test can rely on the server still seeing it as this step or the one before."""
+    totp = pyotp.TOTP(secret)
+    if time.time() % totp.interval > totp.interval - margin:
+        time.sleep(totp.interval - time.time() % totp.interval + 0.1)
+    return totp.now()
+
+
+def fresh_totp_code(application, email: str, secret: str = TOTP_SECRET) -> str:
+    """A code the server has not seen yet: each step's code works once, so a second sign-in within
+    30 seconds takes the next step (the server accepts one step either side of now)."""
+    with application.app_context():
+        user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+        credential = db.session.scalar(select(TotpCredential).where(TotpCredential.user_id == user.id))
+        last = credential.last_used_step if credential and credential.last_used_step is not None else -1
+        db.session.remove()
+    totp = pyotp.TOTP(secret)
+    while True:
+        now = time.time()
+        if now % totp.interval > totp.interval - 2:  # too near the edge of a step: wait for the next
+            time.sleep(totp.interval - now % totp.interval + 0.1)
+            continue
+        current = totp.timecode(now)
+        for step in (current - 1, current, current + 1):
+            if step > last:
+                return totp.generate_otp(step)
+        time.sleep(totp.interval - now % totp.interval + 0.1)
 
 
 def post(client, path: str, data: dict | None = None, token_from: str = "/cookies-and-privacy", **kwargs):

@@ -18,6 +18,7 @@ from .conftest import csrf_token, post
 PUBLIC = {
     "static",
     "accounts.login",
+    "mfa.challenge",  # the code step: half-way through signing in, so not signed in yet
     "accounts.forgot_password",
     "accounts.reset_password",
     "accounts.accept_invitation",
@@ -134,6 +135,7 @@ ADMIN_ROUTES = [
     ("POST", "admin.person", ("user_id",)),
     ("POST", "admin.deactivate", ("user_id",)),
     ("POST", "admin.reactivate", ("user_id",)),
+    ("POST", "admin.reset_second_step", ("user_id",)),
     ("POST", "admin.revoke_invitation", ("invitation_id",)),
     ("GET", "admin.settings", ()),
     ("POST", "admin.settings", ()),

@@ -1,21 +1,21 @@
 """The command line: create-org, create-admin, seed-demo and backup."""
 from __future__ import annotations
 
-import shlex
 import sqlite3
+import subprocess
 import uuid
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from supervision.accounts import passwords
 from supervision.accounts.models import Membership, Organisation, Role, User
 from supervision.audit.models import AuditEvent
 from supervision.demo import DEMO_ACCOUNTS, OGMORE, TEIFI
 from supervision.extensions import db
+from supervision.mfa.services import REQUIRED_ROLES as MFA_REQUIRED_ROLES
 
 from .conftest import make_test_app, sign_in
 
@@ -105,8 +105,12 @@ def test_create_admin(app, cli, make, client):
         assert user.roles_in(organisation.id) == {Role.admin}
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "role_change")).all()
         assert [(e.target_id, e.organisation_id) for e in events] == [(user.id, organisation.id)]
-    assert sign_in(client, "gareth@example.org", STRONG).status_code == 302
-    assert client.get(f"/admin/organisations/{organisation.id}/people").status_code == 200
+    response = sign_in(client, "gareth@example.org", STRONG)
+    # A new admin sets up a second step to sign in before anything else.
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/account/second-step/set-up")
+    people = f"/admin/organisations/{organisation.id}/people"
+    assert client.get(people).headers["Location"] == f"/account/second-step/set-up?next={people}"
 
 
 def test_create_admin_gives_an_existing_person_the_role_and_keeps_their_password(app, cli, make):
@@ -210,7 +214,9 @@ def test_demo_accounts_sign_in_with_the_demo_password(app, cli, account):
     client = app.test_client()
     response = sign_in(client, account.email, app.config["DEMO_PASSWORD"])
     assert response.status_code == 302
-    assert response.headers["Location"] == "/home"
+    # Admins, supervisors and employers set up a second step at their first sign-in.
+    needs_second_step = account.role in MFA_REQUIRED_ROLES
+    assert response.headers["Location"] == ("/account/second-step/set-up?next=/home" if needs_second_step else "/home")
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == account.email))
         assert user.preferred_language == account.language
@@ -241,16 +247,17 @@ def test_seed_demo_refuses_outside_development_and_testing(databases, tmp_path):
 
 def test_backup(app, cli, databases, make, tmp_path):
     make.user(Role.admin, name="Gareth Price", email="gareth@example.org")
-    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     destination = tmp_path / "nested" / "cwtch-backup.sqlite"
     result = cli("backup", str(destination))
     assert result.exit_code == 0, result.output
     if databases.backend == "postgresql":
-        assert result.output.startswith("pg_dump ")
-        assert url.database in result.output.split()
-        assert str(destination) in result.output
-        assert not destination.exists()  # it only prints the command
-        assert url.password is None or url.password not in result.output
+        assert "archive readable" in result.output
+        listing = subprocess.run(["pg_restore", "--list", str(destination)], capture_output=True, text=True,
+                                 check=True).stdout
+        assert "TABLE DATA public user_account" in listing
+        data = subprocess.run(["pg_restore", "--data-only", "--table=user_account", "--file=-", str(destination)],
+                              capture_output=True, text=True, check=True).stdout
+        assert "gareth@example.org" in data
     else:
         assert databases.backend == "sqlite"
         assert "integrity check: ok" in result.output
@@ -265,19 +272,19 @@ def test_backup_without_a_destination(app, cli, databases):
     existed = backups.exists()
     result = cli("backup")
     assert result.exit_code == 0, result.output
-    if databases.backend == "postgresql":
-        assert "pg_dump" in result.output
-        assert make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database in result.output
-    else:
-        path = Path(result.output.split("Backed up to ")[1].split(" (integrity")[0])
-        try:
-            assert path.parent == backups
+    path = Path(result.output.split("Backed up to ")[1].split(" (")[0])
+    try:
+        assert path.parent == backups
+        if databases.backend == "postgresql":
+            assert path.suffix == ".dump"
+            subprocess.run(["pg_restore", "--list", str(path)], capture_output=True, check=True)
+        else:
             with closing(sqlite3.connect(path)) as copy:
                 assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        finally:  # the test app's instance folder is the project's own
-            path.unlink()
-            if not existed:
-                backups.rmdir()
+    finally:  # the test app's instance folder is the project's own
+        path.unlink()
+        if not existed:
+            backups.rmdir()
 
 
 def test_backup_finds_a_relative_sqlite_path_in_the_instance_folder(tmp_path, monkeypatch):
@@ -299,15 +306,36 @@ def test_backup_finds_a_relative_sqlite_path_in_the_instance_folder(tmp_path, mo
         (Path(relative.instance_path) / name).unlink()  # the project's instance folder
 
 
-def test_backup_prints_a_pg_dump_command_that_survives_the_shell(tmp_path):
+def test_pg_dump_gets_the_password_from_the_environment_never_the_command_line(tmp_path, monkeypatch):
     remote = make_test_app("postgresql+psycopg://cwtch:s3cret@db.example:5433/cwtch live", str(tmp_path))
+    calls = []
+
+    def run(command, **kwargs):
+        calls.append((command, kwargs["env"]))
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr("supervision.cli.subprocess.run", run)
     result = remote.test_cli_runner().invoke(args=["backup", "my backup.dump"])
     assert result.exit_code == 0, result.output
-    assert shlex.split(result.output) == [
-        "pg_dump", "--format=custom", "-h", "db.example", "-p", "5433", "-U", "cwtch",
-        "--file", "my backup.dump", "cwtch live",
-    ]
+    (dump, dump_env), (check, _) = calls
+    assert dump == ["pg_dump", "--format=custom", "--host=db.example", "--port=5433", "--username=cwtch",
+                    "--file", "my backup.dump", "cwtch live"]
+    assert check == ["pg_restore", "--list", "my backup.dump"]
+    assert dump_env["PGPASSWORD"] == "s3cret"
+    assert all("s3cret" not in argument for command, _ in calls for argument in command)
     assert "s3cret" not in result.output
+
+
+def test_a_failed_pg_dump_says_why_and_leaves_no_file(tmp_path):
+    from .smtp import free_port
+
+    closed = make_test_app(f"postgresql+psycopg://cwtch:s3cret@127.0.0.1:{free_port()}/cwtch", str(tmp_path))
+    destination = tmp_path / "cwtch.dump"
+    result = closed.test_cli_runner().invoke(args=["backup", str(destination)])
+    assert result.exit_code == 1
+    assert "pg_dump failed" in result.output
+    assert "s3cret" not in result.output
+    assert not destination.exists()
 
 
 @pytest.mark.parametrize("name", ["   ", "x" * 201])

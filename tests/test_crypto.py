@@ -45,3 +45,39 @@ def test_missing_keys_are_refused_with_instructions(app):
             crypto.encrypt("x")
     finally:
         app.config["ENCRYPTION_KEYS"] = saved
+
+
+def test_reencrypt_command_moves_every_secret_to_the_new_key(app, make):
+    from sqlalchemy import text
+
+    from supervision.extensions import db
+    from supervision.mfa.models import TotpCredential
+    from supervision.accounts.models import Role
+
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    saved = app.config["ENCRYPTION_KEYS"]
+    try:
+        app.config["ENCRYPTION_KEYS"] = [old_key]
+        person = make.user(Role.supervisor)  # enrolled with a TOTP secret by the factory
+        with app.app_context():
+            before = db.session.scalar(select_secret(person.id))
+        app.config["ENCRYPTION_KEYS"] = [new_key, old_key]
+        result = app.test_cli_runner().invoke(args=["reencrypt"])
+        assert result.exit_code == 0 and "Re-encrypted 1 values" in result.output
+        app.config["ENCRYPTION_KEYS"] = [new_key]
+        with app.app_context():
+            raw = db.session.execute(text("SELECT secret FROM totp_credential")).scalar()
+            assert raw != before
+            assert db.session.query(TotpCredential).one().secret == crypto_decrypt_with(new_key, raw)
+    finally:
+        app.config["ENCRYPTION_KEYS"] = saved
+
+
+def select_secret(user_id):
+    from sqlalchemy import text
+
+    return text("SELECT secret FROM totp_credential WHERE user_id = :u").bindparams(u=user_id)
+
+
+def crypto_decrypt_with(key: str, token: str) -> str:
+    return Fernet(key.encode()).decrypt(token.encode()).decode()

@@ -166,7 +166,7 @@ def test_500_falls_back_to_plain_html_when_the_error_page_fails(crashing_app):
 @pytest.mark.parametrize("code,heading", [
     (410, "Sorry, there is a problem with your request"),
     (413, "Sorry, there is a problem with your request"),
-    (429, "Sorry, there is a problem with your request"),
+    (429, "Sorry, you have tried this too many times"),  # its own page: tests/test_ratelimits.py
     (501, "Sorry, there is a problem with the service"),
     (503, "Sorry, there is a problem with the service"),
 ])

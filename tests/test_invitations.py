@@ -167,10 +167,14 @@ def test_a_new_invitation_replaces_the_old_one(app, client, org, admin):
 
 # --- a new person accepts -------------------------------------------------------------------
 
-def test_new_person_creates_an_account_with_the_invited_roles(app, client, org, admin):
+def test_new_person_creates_an_account_with_the_invited_roles(app, client, org, admin, make):
     invitation_id, token = invite(app, org, admin)
     response = accept(client, token, name="  Nia Evans ", language="cy")
     assert response.status_code == 302 and response.headers["Location"] == "/home"
+    # A supervisor sets up a second step to sign in before anything else.
+    assert client.get("/home").headers["Location"] == "/account/second-step/set-up?next=/home"
+    with app.app_context():
+        make.enrol_mfa(services.find_user_by_email("new.person@example.org").id)
     home = text(client.get("/home"))
     assert "Nia Evans" in home
     assert 'id="section-link_worker"' in home and 'id="section-supervisor"' in home
@@ -256,7 +260,9 @@ def test_existing_person_signs_in_then_accepts(app, client, org, admin, make):
         user = db.session.get(User, person.id)
         assert user.roles_in(org.id) == {Role.supervisor}
         assert user.roles_in(other_org.id) == {Role.link_worker}
-    assert client.get(path).status_code == 400  # used
+    # Now a supervisor, they must set up a second step before anything else.
+    assert client.get("/home").headers["Location"] == "/account/second-step/set-up?next=/home"
+    assert app.test_client().get(path).status_code == 400  # used
 
 
 def test_existing_account_cannot_be_taken_over_through_the_form(app, client, org, admin, make):

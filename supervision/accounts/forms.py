@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
 from wtforms.fields import SelectChoice
-from wtforms.validators import Email, EqualTo, Length
+from wtforms.validators import Email, EqualTo
 
 from ..forms import max_length, required
 from .passwords import MAX_LENGTH
@@ -28,7 +28,7 @@ class LoginForm(FlaskForm):
     password = PasswordField(
         _l("Password"),
         widget=GovPasswordInput(),
-        validators=[required(_l("Enter your password")), Length(max=MAX_LENGTH)],
+        validators=[required(_l("Enter your password")), max_length(MAX_LENGTH)],
     )
     submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
 
@@ -124,6 +124,6 @@ class ConfirmIdentityForm(FlaskForm):
     password = PasswordField(
         _l("Password"),
         widget=GovPasswordInput(),
-        validators=[required(_l("Enter your password")), Length(max=MAX_LENGTH)],
+        validators=[required(_l("Enter your password")), max_length(MAX_LENGTH)],
     )
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())

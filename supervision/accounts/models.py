@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -22,6 +23,27 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import Base, utcnow
 
 MIN_REPORT_K = 5
+
+# How long an organisation keeps each kind of record: (default, minimum, maximum), in the unit
+# its name ends with. The retention job purges what is older; the privacy page shows them.
+RETENTION_LIMITS: dict[str, tuple[int, int, int]] = {
+    "retention_pulse_months": (36, 12, 120),
+    "retention_debrief_months": (24, 6, 120),
+    "retention_audit_months": (72, 12, 120),
+    "retention_invitation_days": (7, 1, 30),
+}
+
+
+def _retention_column(name: str) -> Mapped[int]:
+    default = RETENTION_LIMITS[name][0]
+    return mapped_column(Integer, default=default, server_default=text(str(default)))
+
+
+def _retention_checks() -> list[CheckConstraint]:
+    return [
+        CheckConstraint(f"{name} BETWEEN {low} AND {high}", name=f"{name}_in_range")
+        for name, (_default, low, high) in RETENTION_LIMITS.items()
+    ]
 
 
 class Role(str, enum.Enum):
@@ -66,6 +88,7 @@ class Organisation(Base):
     __tablename__ = "organisation"
     __table_args__ = (
         CheckConstraint(f"report_k >= {MIN_REPORT_K}", name="report_k_at_least_5"),
+        *_retention_checks(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,6 +99,10 @@ class Organisation(Base):
     # How this organisation names the link-worker role, e.g. "community connector".
     job_title_en: Mapped[str | None] = mapped_column(String(80))
     job_title_cy: Mapped[str | None] = mapped_column(String(80))
+    retention_pulse_months: Mapped[int] = _retention_column("retention_pulse_months")
+    retention_debrief_months: Mapped[int] = _retention_column("retention_debrief_months")
+    retention_audit_months: Mapped[int] = _retention_column("retention_audit_months")
+    retention_invitation_days: Mapped[int] = _retention_column("retention_invitation_days")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")

@@ -7,7 +7,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..db import utcnow
 from ..extensions import db
-from ..security import client_ip, mark_recent_auth, safe_next
+from ..mfa import pending
+from ..mfa import services as second_step
+from ..mfa.forms import ConfirmIdentityWithCodeForm, attach_error
+from ..security import client_ip, mark_recent_auth, require_recent_auth, safe_next
 from . import services, tokens
 from .forms import (
     AcceptInvitationForm,
@@ -43,8 +46,15 @@ def login():
         )
         db.session.commit()
         if result.user is not None:
+            target = safe_next(request.args.get("next"))
+            if result.needs_code:
+                # Not signed in yet: the code page finishes the job.
+                pending.begin_sign_in(result.user, next_path=target, now=utcnow())
+                return redirect(url_for("mfa.challenge"))
             start_session(result.user)
-            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+            if second_step.needs_enrolment(result.user):
+                return redirect(url_for("mfa.setup", next=target or url_for("main.home")))
+            return redirect(target or url_for("main.home"))
         form.email.errors = [MESSAGES["sign_in_failed"]]
     return render_template("accounts/login.html", form=form)
 
@@ -148,6 +158,7 @@ def _accept_as_existing_user(invitation, token: str):
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@require_recent_auth
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -191,18 +202,27 @@ def settings():
 @login_required
 def confirm_identity():
     """Asked before a sensitive action when the last sign-in was more than 10 minutes ago."""
-    form = ConfirmIdentityForm()
+    user = current_user._get_current_object()
+    with_code = second_step.is_enrolled(user)
+    form = ConfirmIdentityWithCodeForm() if with_code else ConfirmIdentityForm()
     target = safe_next(request.args.get("next")) or url_for("accounts.settings")
     if form.validate_on_submit():
-        user = current_user._get_current_object()
-        if services.confirm_identity(user=user, password=form.password.data, ip=client_ip()):
-            db.session.commit()
-            mark_recent_auth()
-            flash(_("Thank you. You can continue"), "success")
-            return redirect(target)
-        db.session.commit()  # the failure counts towards the sign-in throttle
-        attach(form, "current_password_wrong", default_field="password")
-    return render_template("accounts/confirm_identity.html", form=form)
+        try:
+            confirmed = services.confirm_identity(
+                user=user, password=form.password.data, ip=client_ip(),
+                code=form.code.data if with_code else None, now=utcnow(),
+            )
+        except second_step.MfaError as error:
+            db.session.commit()  # the failure counts towards the sign-in throttle
+            attach_error(form, error.code)
+        else:
+            db.session.commit()  # a failure counts towards the sign-in throttle
+            if confirmed:
+                mark_recent_auth()
+                flash(_("Thank you. You can continue"), "success")
+                return redirect(target)
+            attach(form, "current_password_wrong", default_field="password")
+    return render_template("accounts/confirm_identity.html", form=form, with_code=with_code)
 
 
 __all__ = ["bp", "MESSAGES"]

@@ -42,6 +42,8 @@ def find_user_by_email(email: str) -> User | None:
 class SignInResult:
     user: User | None
     throttled: bool = False
+    # The password was right, and a code from the person's authenticator must follow.
+    needs_code: bool = False
 
 
 def authenticate(*, email: str, password: str, ip: str) -> SignInResult:
@@ -70,18 +72,34 @@ def authenticate(*, email: str, password: str, ip: str) -> SignInResult:
     assert user is not None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-    throttle.clear_for(email=email)
-    record(action="login", actor_id=user.id, target_type="user", target_id=user.id)
+    from ..mfa import services as second_step
+
+    needs_code = second_step.is_enrolled(user)
+    if not needs_code:
+        # With a second step, failures are forgotten only once the code is right too: otherwise a
+        # known password would let someone guess codes for ever, ten at a time.
+        throttle.clear_for(email=email)
+    record(action="login", actor_id=user.id, target_type="user", target_id=user.id,
+           detail="password right, code awaited" if needs_code else None)
     db.session.flush()
-    return SignInResult(user=user)
+    return SignInResult(user=user, needs_code=needs_code)
 
 
-def confirm_identity(*, user: User, password: str, ip: str) -> bool:
-    """Check the password again before a sensitive action. Failures count towards the throttle."""
+def confirm_identity(*, user: User, password: str, ip: str, code: str | None = None,
+                     now: datetime | None = None) -> bool:
+    """Check the password again before a sensitive action. Failures count towards the throttle.
+
+    A person with a second step must give a current code too: a wrong one raises MfaError.
+    """
     if throttle.is_throttled(email=user.email, ip=ip):
         record(action="confirm_identity", actor_id=user.id, outcome="denied", detail="throttled")
         return False
     if passwords.verify_password(user.password_hash, password):
+        from ..mfa import services as second_step
+
+        if second_step.is_enrolled(user):
+            second_step.check_second_step(user=user, code=code or "", ip=ip, now=now or utcnow(),
+                                          purpose="confirm_identity")
         record(action="confirm_identity", actor_id=user.id, target_type="user", target_id=user.id)
         return True
     throttle.record_failure(email=user.email, ip=ip)

@@ -14,7 +14,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import Email, NumberRange, Optional, StopValidation
 
 from ..accounts.forms import EMAIL_INVALID
-from ..accounts.models import MIN_REPORT_K, Role
+from ..accounts.models import MIN_REPORT_K, RETENTION_LIMITS, Role
 from ..forms import WholeNumberField, max_length, required
 from ..labels import KIND_LABELS, REGION_LABELS, ROLE_LABELS
 
@@ -68,6 +68,26 @@ class RolesForm(FlaskForm):
     submit = SubmitField(_l("Save roles"), widget=GovSubmitInput())
 
 
+def retention_limits(name: str) -> dict[str, int]:
+    default, low, high = RETENTION_LIMITS[name]
+    return {"default": default, "low": low, "high": high}
+
+
+def retention_field(name: str, label, description, invalid, out_of_range) -> WholeNumberField:
+    """A whole number within the limits the organisation table's CHECK constraint allows.
+
+    Empty means the default, as an empty job title means "link worker".
+    """
+    limits = retention_limits(name)
+    return WholeNumberField(
+        label,
+        invalid_message=invalid,
+        widget=GovTextInput(),
+        description=description,
+        validators=[Optional(), NumberRange(min=limits["low"], max=limits["high"], message=out_of_range)],
+    )
+
+
 class OrganisationSettingsForm(FlaskForm):
     name = StringField(
         _l("Organisation name"),
@@ -111,5 +131,42 @@ class OrganisationSettingsForm(FlaskForm):
         widget=GovTextInput(),
         description=_l("For example cysylltydd cymunedol. Leave empty for gweithiwr cyswllt"),
         validators=[Optional(), max_length(80)],
+    )
+    retention_pulse_months = retention_field(
+        "retention_pulse_months",
+        _l("Keep each person’s wellbeing survey answers for"),
+        _l("In months, from %(low)s to %(high)s. Anonymised totals are kept. Leave empty for the "
+           "default of %(default)s months", **retention_limits("retention_pulse_months")),
+        _l("Enter how many months to keep survey answers, as a whole number"),
+        _l("Survey answers must be kept for between %(low)s and %(high)s months",
+           **retention_limits("retention_pulse_months")),
+    )
+    retention_debrief_months = retention_field(
+        "retention_debrief_months",
+        _l("Keep completed debrief requests for"),
+        _l("In months, from %(low)s to %(high)s. Leave empty for the default of %(default)s months",
+           **retention_limits("retention_debrief_months")),
+        _l("Enter how many months to keep debrief requests, as a whole number"),
+        _l("Debrief requests must be kept for between %(low)s and %(high)s months",
+           **retention_limits("retention_debrief_months")),
+    )
+    retention_audit_months = retention_field(
+        "retention_audit_months",
+        _l("Keep the audit log for"),
+        _l("The audit log records who signed in and who changed what. In months, from %(low)s to "
+           "%(high)s. Leave empty for the default of %(default)s months",
+           **retention_limits("retention_audit_months")),
+        _l("Enter how many months to keep the audit log, as a whole number"),
+        _l("The audit log must be kept for between %(low)s and %(high)s months",
+           **retention_limits("retention_audit_months")),
+    )
+    retention_invitation_days = retention_field(
+        "retention_invitation_days",
+        _l("Keep invitations after they expire for"),
+        _l("In days, from %(low)s to %(high)s. Leave empty for the default of %(default)s days",
+           **retention_limits("retention_invitation_days")),
+        _l("Enter how many days to keep invitations, as a whole number"),
+        _l("Invitations must be kept for between %(low)s and %(high)s days",
+           **retention_limits("retention_invitation_days")),
     )
     submit = SubmitField(_l("Save settings"), widget=GovSubmitInput())

@@ -7,10 +7,11 @@ from flask_login import current_user
 
 from ..accounts import services as account_services
 from ..accounts.messages import MESSAGES, attach
-from ..accounts.models import Invitation, OrganisationKind, Region, Role
+from ..accounts.models import RETENTION_LIMITS, Invitation, OrganisationKind, Region, Role
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..permissions import can_administer, organisation_for_admin_or_404, role_required
+from ..security import require_recent_auth
 from . import services
 from .forms import InviteForm, OrganisationSettingsForm, RolesForm
 
@@ -74,6 +75,7 @@ def _member_or_404(organisation, user_id: int):
 
 @bp.route("/organisations/<int:organisation_id>/people/<int:user_id>", methods=["GET", "POST"])
 @role_required(Role.admin)
+@require_recent_auth
 def person(organisation_id: int, user_id: int):
     organisation = organisation_for_admin_or_404(_me(), organisation_id)
     user = _member_or_404(organisation, user_id)
@@ -147,6 +149,7 @@ def revoke_invitation(organisation_id: int, invitation_id: int):
 
 @bp.route("/organisations/<int:organisation_id>/settings", methods=["GET", "POST"])
 @role_required(Role.admin)
+@require_recent_auth
 def settings(organisation_id: int):
     organisation = organisation_for_admin_or_404(_me(), organisation_id)
     form = OrganisationSettingsForm(obj=organisation)
@@ -164,6 +167,7 @@ def settings(organisation_id: int):
                 report_k=form.report_k.data,
                 job_title_en=form.job_title_en.data,
                 job_title_cy=form.job_title_cy.data,
+                retention={name: getattr(form, name).data for name in RETENTION_LIMITS},
             )
         except account_services.AccountError as error:
             db.session.rollback()
@@ -173,3 +177,24 @@ def settings(organisation_id: int):
             flash(_("Organisation settings saved"), "success")
             return redirect(url_for("admin.settings", organisation_id=organisation.id))
     return render_template("admin/settings.html", organisation=organisation, form=form)
+
+
+@bp.post("/organisations/<int:organisation_id>/people/<int:user_id>/second-step/reset")
+@role_required(Role.admin)
+@require_recent_auth
+def reset_second_step(organisation_id: int, user_id: int):
+    from ..mfa import services as second_step
+    from ..mfa.forms import MESSAGES as SECOND_STEP_MESSAGES
+
+    organisation = organisation_for_admin_or_404(_me(), organisation_id)
+    user = _member_or_404(organisation, user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            second_step.reset_by_admin(organisation=organisation, user=user, actor=_me())
+        except second_step.MfaError as error:
+            flash(str(SECOND_STEP_MESSAGES[error.code]), "error")
+        else:
+            db.session.commit()
+            flash(_("The second step for %(name)s has been reset. They have been signed out and told by email",
+                    name=user.name), "success")
+    return redirect(url_for("admin.person", organisation_id=organisation.id, user_id=user.id))

@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..accounts.models import Invitation, Membership, Organisation, OrganisationKind, Region, Role, User
+from ..accounts.models import (
+    RETENTION_LIMITS,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Region,
+    Role,
+    User,
+)
 from ..accounts.services import AccountError, rotate_session_token
 from ..audit.services import record
 from ..db import utcnow
@@ -134,7 +143,12 @@ def update_settings(
     report_k: int,
     job_title_en: str | None,
     job_title_cy: str | None,
+    retention: dict[str, int | None] | None = None,
 ) -> None:
+    """`retention` maps Organisation retention columns to new values (None: the default).
+
+    The form checks the limits; the table's CHECK constraints are the last guard.
+    """
     name = name.strip()
     clash = db.session.scalar(
         select(Organisation.id).where(Organisation.name == name, Organisation.id != organisation.id)
@@ -149,6 +163,10 @@ def update_settings(
     organisation.report_k = report_k
     organisation.job_title_en = (job_title_en or "").strip() or None
     organisation.job_title_cy = (job_title_cy or "").strip() or None
+    for column, value in (retention or {}).items():
+        if column not in RETENTION_LIMITS:
+            raise ValueError(f"not a retention setting: {column}")
+        setattr(organisation, column, RETENTION_LIMITS[column][0] if value is None else value)
     db.session.flush()
     record(action="organisation_settings", actor_id=actor.id, organisation_id=organisation.id,
            target_type="organisation", target_id=organisation.id)

@@ -43,7 +43,8 @@ def to_message(email: OutboundEmail) -> EmailMessage:
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = email.to_address
     # Stable per row, so a receiving server (or a test) can spot a duplicate.
-    message["Message-ID"] = f"<cwtch-outbox-{email.id}@cwtch.invalid>"
+    # The creation time keeps it unique even where a database reuses a deleted row's id.
+    message["Message-ID"] = f"<cwtch-outbox-{email.id}-{email.created_at:%Y%m%d%H%M%S%f}@cwtch.invalid>"
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(email.text_body)
     message.add_alternative(email.html_body, subtype="html")

@@ -9,6 +9,7 @@ from typing import Callable
 JOB_MODULES = [
     "supervision.notifications.jobs",
     "supervision.accounts.jobs",
+    "supervision.retention.jobs",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Multi-factor sign-in: time-based one-time codes (TOTP) and single-use recovery codes."""

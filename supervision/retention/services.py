@@ -1,0 +1,126 @@
+"""Purging records past their retention period. Every function takes `now`, flushes, never commits."""
+from __future__ import annotations
+
+import calendar
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+from sqlalchemy import Table, delete, select
+
+from ..accounts.models import RETENTION_LIMITS, Invitation, InvitationRole, LoginAttempt, Organisation
+from ..audit.models import AuditEvent
+from ..extensions import db
+from ..notifications.models import EmailAttachment, EmailStatus, Notification, OutboundEmail
+
+log = logging.getLogger(__name__)
+
+# Records that belong to no organisation are kept for the defaults.
+DEFAULT_AUDIT_MONTHS = RETENTION_LIMITS["retention_audit_months"][0]
+# Outbox bodies may hold a password-reset or invitation link; failed sign-ins name an address.
+SHORT_LIVED_DAYS = RETENTION_LIMITS["retention_invitation_days"][0]
+READ_NOTIFICATION_MONTHS = 12
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same time `months` calendar months earlier; the 31st becomes the month's last day."""
+    index = moment.year * 12 + (moment.month - 1) - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def _delete(table: Table, *conditions) -> int:
+    result = db.session.execute(delete(table).where(*conditions))
+    return result.rowcount or 0
+
+
+def _settings_in_use(column) -> list[int]:
+    """The distinct values organisations chose, so one DELETE serves every organisation sharing one."""
+    return sorted(db.session.scalars(select(column).distinct()))
+
+
+def purge_audit_events(now: datetime) -> int:
+    # The ORM refuses to delete audit events (audit/models.py), by design: the log is append-only.
+    # Retention is the one sanctioned deletion, so it goes round that guard with a Core DELETE on
+    # the table itself. Each event is kept for its own organisation's period.
+    table = AuditEvent.__table__
+    deleted = _delete(
+        table,
+        table.c.organisation_id.is_(None),
+        table.c.created_at < months_before(now, DEFAULT_AUDIT_MONTHS),
+    )
+    for months in _settings_in_use(Organisation.retention_audit_months):
+        organisations = select(Organisation.id).where(Organisation.retention_audit_months == months)
+        deleted += _delete(
+            table,
+            table.c.organisation_id.in_(organisations),
+            table.c.created_at < months_before(now, months),
+        )
+    return deleted
+
+
+def purge_invitations(now: datetime) -> int:
+    """Invitations, used or not, some days after they expired: they name the invited address."""
+    deleted = 0
+    for days in _settings_in_use(Organisation.retention_invitation_days):
+        expired = select(Invitation.id).where(
+            Invitation.organisation_id.in_(
+                select(Organisation.id).where(Organisation.retention_invitation_days == days)
+            ),
+            Invitation.expires_at < now - timedelta(days=days),
+        )
+        # Children first: SQLite enforces ON DELETE CASCADE only when asked to.
+        _delete(InvitationRole.__table__, InvitationRole.invitation_id.in_(expired))
+        deleted += _delete(Invitation.__table__, Invitation.id.in_(expired))
+    return deleted
+
+
+def purge_login_attempts(now: datetime) -> int:
+    return _delete(LoginAttempt.__table__, LoginAttempt.created_at < now - timedelta(days=SHORT_LIVED_DAYS))
+
+
+def purge_outbound_emails(now: datetime) -> int:
+    """Sent or failed email: the body may hold a link that still works. Pending email stays."""
+    finished = select(OutboundEmail.id).where(
+        OutboundEmail.status.in_([EmailStatus.sent, EmailStatus.failed]),
+        OutboundEmail.created_at < now - timedelta(days=SHORT_LIVED_DAYS),
+    )
+    _delete(EmailAttachment.__table__, EmailAttachment.email_id.in_(finished))
+    return _delete(OutboundEmail.__table__, OutboundEmail.id.in_(finished))
+
+
+def purge_read_notifications(now: datetime) -> int:
+    return _delete(
+        Notification.__table__,
+        Notification.read_at.is_not(None),
+        Notification.created_at < months_before(now, READ_NOTIFICATION_MONTHS),
+    )
+
+
+@dataclass(frozen=True)
+class Purge:
+    name: str
+    func: Callable[[datetime], int]
+
+
+# Each domain that keeps records for a limited time adds its purge here. Still to come:
+# - pulse: raw answers older than the organisation's retention_pulse_months (aggregates stay);
+# - debriefs: completed requests older than the organisation's retention_debrief_months.
+PURGES: list[Purge] = [
+    Purge("audit_events", purge_audit_events),
+    Purge("invitations", purge_invitations),
+    Purge("login_attempts", purge_login_attempts),
+    Purge("outbound_emails", purge_outbound_emails),
+    Purge("read_notifications", purge_read_notifications),
+]
+
+
+def purge_expired(*, now: datetime) -> dict[str, int]:
+    """Delete everything past its retention period at `now`. Running it again deletes nothing more."""
+    report = {purge.name: purge.func(now) for purge in PURGES}
+    db.session.flush()
+    if any(report.values()):
+        log.info("Retention purge: %s", ", ".join(f"{k} {v}" for k, v in report.items() if v))
+    return report
