@@ -132,3 +132,23 @@ def test_accepting_an_invitation_tells_the_inviter(app, client, make, signed_in)
         db.session.commit()
         [notification] = db.session.query(Notification).all()
         assert notification.user_id == admin.id and notification.kind == "invitation_accepted"
+
+
+def test_a_password_change_is_reported_to_the_owner_by_email(app, client, make, signed_in, outbox):
+    from .conftest import PASSWORD
+
+    person = make.user(Role.link_worker, language="cy")
+    signed_in(person)
+    new = "otter kettle pebble lighthouse"
+    response = post(client, "/account/password",
+                    {"current_password": PASSWORD, "password": new, "confirm": new}, token_from="/account/password")
+    assert response.status_code == 302
+    [message] = [m for m in outbox() if m["To"] == person.email]
+    with app.test_request_context():
+        from flask_babel import force_locale, gettext
+
+        with force_locale("cy"):
+            subject = gettext("Your Cwtch password has been changed")
+    assert message["Subject"] == subject != "Your Cwtch password has been changed"
+    body = message.get_body(("plain",)).get_content()
+    assert new not in body and PASSWORD not in body

@@ -148,6 +148,18 @@ def _set_password(user: User, new_password: str) -> None:
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = utcnow()
     rotate_session_token(user)
+    # Tell the owner at once, so a change they did not make does not go unnoticed.
+    queue_email(
+        dedupe_key=f"password-changed:{user.id}:{user.password_changed_at.isoformat()}",
+        to=user.email,
+        user_id=user.id,
+        language=user.preferred_language,
+        security=True,
+        template="password_changed",
+        subject=_l("Your Cwtch password has been changed"),
+        name=user.name,
+        when=user.password_changed_at,
+    )
 
 
 def make_reset_token(user: User) -> str:
