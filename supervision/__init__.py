@@ -51,6 +51,13 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     from . import cli
 
     cli.init_app(app)
+    if app.config["PROXY_FIX_X_FOR"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind a proxy every request comes from the proxy: trust its header for the client's
+        # address, or one person's typos would throttle everyone.
+        hops = int(app.config["PROXY_FIX_X_FOR"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     _report_mail_problems(app)
     return app
 

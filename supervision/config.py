@@ -60,6 +60,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SERVER_NAME_FOR_EMAIL": "http://127.0.0.1:5000",
         "DEMO_PASSWORD": "demo-bara-brith-2026",
         "HSTS_SECONDS": 31536000,
+        # How many proxies in front of the app set X-Forwarded-For/-Proto. 0 trusts none.
+        "PROXY_FIX_X_FOR": 0,
         # Rate limits ("N per minute|hour|day", several joined with ";"). memory:// counts in each
         # process; with several web workers use Redis, e.g. "redis://127.0.0.1:6379".
         "RATELIMIT_STORAGE_URI": "memory://",

@@ -28,7 +28,7 @@ CSP = "; ".join(
 
 
 def client_ip() -> str:
-    # Behind a proxy, wrap the app in werkzeug's ProxyFix so remote_addr is the client's.
+    # Behind a proxy, set PROXY_FIX_X_FOR so that remote_addr is the client's (see create_app).
     return request.remote_addr or "unknown"
 
 

@@ -67,9 +67,10 @@ EFFECTS: dict[str, set[str]] = {
     "notifications.read": {"notification.read_at"},
     "notifications.read_all": {"notification.read_at"},
     "mfa.challenge": {"totp_credential.last_used_step", "recovery_code.used_at", "login_attempt"},
-    "mfa.setup": {"totp_credential", "recovery_code", "login_attempt"},
-    "mfa.disable": {"totp_credential", "recovery_code"},
-    "mfa.regenerate_codes": {"recovery_code"},
+    # Any change to the second step ends the person's other sessions (the token rotates).
+    "mfa.setup": {"totp_credential", "recovery_code", "login_attempt", "user_account.session_token"},
+    "mfa.disable": {"totp_credential", "recovery_code", "user_account.session_token"},
+    "mfa.regenerate_codes": {"recovery_code", "user_account.session_token"},
     # Deleting one's own account removes its rows in many tables (supervision/mydata/services.py).
     "mydata.delete": {"*"},
     "mydata.export": set(),

@@ -281,10 +281,13 @@ def test_deleting_an_account(app, client, world, outbox):
     assert _counts(app, world.member_id) == {"user": 0, "memberships": 0, "notifications": 0, "audit_as_actor": 0}
     with app.app_context():
         kept = db.session.scalars(select(AuditEvent).where(AuditEvent.id.in_(her_events))).all()
-        assert len(kept) == len(her_events) and all(e.actor_id is None for e in kept)
+        assert len(kept) == len(her_events) and all(e.actor_id is None and e.ip is None for e in kept)
+        # Nothing left in the log points at her account or her address.
+        about_her = select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.target_type == "user", AuditEvent.target_id == world.member_id)
+        assert db.session.scalar(about_her) == 0
         deletion = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "account_delete")).one()
-        assert (deletion.actor_id, deletion.ip, deletion.detail) == (None, None, None)
-        assert deletion.target_id == world.member_id
+        assert (deletion.actor_id, deletion.ip, deletion.detail, deletion.target_id) == (None, None, None, None)
         assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
         assert db.session.scalars(select(Invitation).where(Invitation.email == "carys@example.org")).all() == []
         leftover = db.session.scalars(select(OutboundEmail).where(OutboundEmail.to_address == "carys@example.org",

@@ -157,7 +157,7 @@ def test_changing_the_password_another_way_spends_the_link(app, make, client, ou
     path = emailed_link(outbox)
     with app.app_context():
         services.change_password(user=db.session.get(User, person.id), current_password=PASSWORD,
-                                 new_password="a different passphrase for cwtch")
+                                 new_password="a different passphrase for cwtch", ip="127.0.0.1")
         db.session.commit()
     assert client.get(path).status_code == 400
 

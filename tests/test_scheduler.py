@@ -81,7 +81,7 @@ def test_a_failing_job_does_not_stop_the_scheduler(app):
 
 # --- two real processes ------------------------------------------------------------------------
 
-def _spawn(database_url: str, smtp_port: int, instance: Path, log: Path) -> subprocess.Popen:
+def _spawn(database_url: str, smtp_port: int, instance: Path, log: Path, keys: list[str]) -> subprocess.Popen:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("FLASK_")},
         "FLASK_SECRET_KEY": "scheduler-test-" + "x" * 32,
@@ -91,6 +91,8 @@ def _spawn(database_url: str, smtp_port: int, instance: Path, log: Path) -> subp
         "FLASK_SCHEDULER_LEASE_SECONDS": "3",
         "FLASK_SCHEDULER_INTERVALS": json.dumps({"notifications.send_email": 1}),
         "FLASK_SESSION_COOKIE_SECURE": "true",
+        # The same keys as the app that queued the emails: their bodies are encrypted.
+        "FLASK_ENCRYPTION_KEYS": json.dumps(keys),
     }
     flask = Path(sys.executable).parent / "flask"
     with open(log, "w") as output:
@@ -125,7 +127,7 @@ def test_two_scheduler_processes_deliver_each_email_exactly_once(databases, tmp_
         db.create_all()
     _queue(app, 0, 25)
     logs = [tmp_path / f"scheduler-{n}.log" for n in range(2)]
-    processes = [_spawn(database_url, smtp.port, tmp_path, log) for log in logs]
+    processes = [_spawn(database_url, smtp.port, tmp_path, log, app.config["ENCRYPTION_KEYS"]) for log in logs]
     try:
         assert _wait_for(lambda: len(smtp.inbox.messages) >= 25, 40), logs[0].read_text() + logs[1].read_text()
         # Whoever holds the lease dies without releasing it; the other takes over when it expires.

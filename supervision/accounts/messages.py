@@ -34,6 +34,7 @@ MESSAGES = {
 
 # Which form field a code belongs to, so the error shows beside it and in the summary.
 FIELDS = {
+    "sign_in_failed": "current_password",
     "password_too_short": "password",
     "password_too_long": "password",
     "password_common": "password",

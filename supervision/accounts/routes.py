@@ -165,7 +165,8 @@ def change_password():
         user = current_user._get_current_object()
         try:
             services.change_password(
-                user=user, current_password=form.current_password.data, new_password=form.password.data
+                user=user, current_password=form.current_password.data, new_password=form.password.data,
+                ip=client_ip(),
             )
         except services.AccountError as error:
             db.session.commit()  # keep the audit record of a wrong current password

@@ -133,8 +133,13 @@ def check_new_password(password: str, *, email: str, organisation_names: list[st
         raise AccountError(f"password_{problem}")
 
 
-def change_password(*, user: User, current_password: str, new_password: str) -> None:
+def change_password(*, user: User, current_password: str, new_password: str, ip: str) -> None:
+    # The current password is checked like a sign-in, so this form is no way round the throttle.
+    if throttle.is_throttled(email=user.email, ip=ip):
+        record(action="password_change", actor_id=user.id, outcome="denied", detail="throttled")
+        raise AccountError("sign_in_failed")
     if not passwords.verify_password(user.password_hash, current_password):
+        throttle.record_failure(email=user.email, ip=ip)
         record(action="password_change", actor_id=user.id, target_type="user",
                target_id=user.id, outcome="failure")
         raise AccountError("current_password_wrong")

@@ -103,6 +103,7 @@ def person(organisation_id: int, user_id: int):
 
 @bp.post("/organisations/<int:organisation_id>/people/<int:user_id>/deactivate")
 @role_required(Role.admin)
+@require_recent_auth
 def deactivate(organisation_id: int, user_id: int):
     organisation = organisation_for_admin_or_404(_me(), organisation_id)
     user = _member_or_404(organisation, user_id)
@@ -119,6 +120,7 @@ def deactivate(organisation_id: int, user_id: int):
 
 @bp.post("/organisations/<int:organisation_id>/people/<int:user_id>/reactivate")
 @role_required(Role.admin)
+@require_recent_auth
 def reactivate(organisation_id: int, user_id: int):
     organisation = organisation_for_admin_or_404(_me(), organisation_id)
     user = _member_or_404(organisation, user_id)

@@ -17,6 +17,10 @@ MESSAGES = {
     "not_enrolled": _l("There is no second step set up for this account"),
     "required": _l("Your role needs a second step to sign in, so you cannot turn it off"),
     "reset_self": _l("You cannot reset your own second step here. Set it up again from Your account"),
+    "member_elsewhere": _l(
+        "This person also belongs to another organisation, so you cannot reset their second step. "
+        "They can sign in with a recovery code"
+    ),
 }
 
 

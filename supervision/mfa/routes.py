@@ -106,6 +106,7 @@ def setup():
         else:
             db.session.commit()
             pending.end_setup()
+            start_session(user)  # the token was rotated: this session carries on, others end
             pending.keep_codes_to_show(codes)
             flash(_("Your second step is on"), "success")
             target = safe_next(request.args.get("next")) or url_for("mfa.manage")
@@ -142,6 +143,7 @@ def regenerate_codes():
             flash(str(MESSAGES[error.code]), "error")
         else:
             db.session.commit()
+            start_session(_me())
             pending.keep_codes_to_show(codes)
             return redirect(url_for("mfa.recovery_codes", next=url_for("mfa.manage")))
     return redirect(url_for("mfa.manage"))
@@ -158,5 +160,6 @@ def disable():
             flash(str(MESSAGES[error.code]), "error")
         else:
             db.session.commit()
+            start_session(_me())
             flash(_("Your second step is off. You sign in with your password only"), "success")
     return redirect(url_for("mfa.manage"))

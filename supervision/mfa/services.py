@@ -123,6 +123,8 @@ def enrol(*, user: User, secret: str, code: str, now: datetime) -> list[str]:
     credential.last_used_step = step  # the code just typed cannot be used to sign in
     credential.created_at = now
     codes = _replace_recovery_codes(user, now)
+    # A new phone may mean the old one was stolen: every other session ends.
+    rotate_session_token(user)
     record(action="mfa_enrol", actor_id=user.id, target_type="user", target_id=user.id,
            detail="replaced an earlier authenticator" if replacing else None)
     return codes
@@ -157,6 +159,7 @@ def regenerate_recovery_codes(*, user: User, now: datetime) -> list[str]:
     if not is_enrolled(user):
         raise MfaError("not_enrolled")
     codes = _replace_recovery_codes(user, now)
+    rotate_session_token(user)
     record(action="mfa_recovery_codes_replaced", actor_id=user.id, target_type="user",
            target_id=user.id)
     return codes
@@ -253,6 +256,7 @@ def disable(*, user: User) -> None:
     if not is_enrolled(user):
         return
     _remove(user)
+    rotate_session_token(user)
     record(action="mfa_disable", actor_id=user.id, target_type="user", target_id=user.id)
 
 
@@ -263,6 +267,9 @@ def reset_by_admin(*, organisation: Organisation, user: User, actor: User) -> No
     """
     if user.id == actor.id:
         raise MfaError("reset_self")
+    if {m.organisation_id for m in user.memberships} - {organisation.id}:
+        # The second step guards every organisation the person belongs to, not only this one.
+        raise MfaError("member_elsewhere")
     if not is_enrolled(user):
         raise MfaError("not_enrolled")
     _remove(user)

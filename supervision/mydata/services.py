@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 
 from ..accounts.models import Invitation, InvitationRole, LoginAttempt, Membership, Organisation, Role, User
 from ..audit.models import AuditEvent
@@ -126,13 +126,21 @@ def delete_account(*, user: User, now: datetime) -> None:
     db.session.execute(delete(InvitationRole.__table__).where(InvitationRole.invitation_id.in_(accepted)))
     db.session.execute(delete(Invitation.__table__).where(Invitation.id.in_(accepted)))
 
+    # The log keeps what happened but not who it was about: the person's own rows lose the
+    # account id and address (a sanctioned Core update, like retention's deletes), and the
+    # deletion itself names no one.
+    audit = AuditEvent.__table__
+    db.session.execute(update(audit).where(audit.c.actor_id == user_id).values(ip=None))
+    db.session.execute(
+        update(audit).where(audit.c.target_type == "user", audit.c.target_id == user_id)
+        .values(target_id=None, ip=None)
+    )
     # Roles and notifications go with the row (ON DELETE CASCADE). Audit events stay and their
     # actor becomes NULL (ON DELETE SET NULL): the database applies its own foreign-key rules
     # (SQLite too: see extensions.py), so the ORM never touches the log.
     db.session.execute(delete(User.__table__).where(User.__table__.c.id == user_id))
 
-    # No actor and no IP address: the record says an account went, not whose it was.
-    db.session.add(AuditEvent(action="account_delete", target_type="user", target_id=user_id, ip=None,
+    db.session.add(AuditEvent(action="account_delete", target_type="user", target_id=None, ip=None,
                               created_at=now))
     queue_email(
         dedupe_key=f"account-deleted:{user_id}:{now.isoformat()}",

@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import EncryptedText
 from ..db import Base, utcnow
 
 
@@ -59,8 +60,9 @@ class OutboundEmail(Base):
     to_address: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(2))
     subject: Mapped[str] = mapped_column(String(300))
-    text_body: Mapped[str] = mapped_column(Text)
-    html_body: Mapped[str] = mapped_column(Text)
+    # Encrypted: until sent, a body may hold a working invitation or password-reset link.
+    text_body: Mapped[str] = mapped_column(EncryptedText())
+    html_body: Mapped[str] = mapped_column(EncryptedText())
     # Security email (invitations, password resets) goes out even if a person turned email off.
     security: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[EmailStatus] = mapped_column(

@@ -137,6 +137,8 @@ def send_pending_emails(*, now: datetime, worker: str = "sender", batch: int = 1
                 else:
                     email.status = EmailStatus.sent
                     email.sent_at = now
+                    # Once delivered, the links inside are the recipient's business, not ours to keep.
+                    email.text_body = email.html_body = ""
                     email.attempts += 1
                     email.claimed_at = None
                     email.last_error = None
