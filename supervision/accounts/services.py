@@ -12,7 +12,7 @@ from ..audit.services import record
 from ..db import utcnow
 from ..extensions import db
 from ..mail import external_url_for
-from ..notifications.services import notify, path_for, queue_email
+from ..notifications.services import notify, path_for, queue_email, queue_security_email
 from . import passwords, throttle, tokens
 from .models import Invitation, InvitationRole, Membership, Organisation, Role, User, new_session_token
 
@@ -154,12 +154,9 @@ def _set_password(user: User, new_password: str) -> None:
     user.password_changed_at = utcnow()
     rotate_session_token(user)
     # Tell the owner at once, so a change they did not make does not go unnoticed.
-    queue_email(
+    queue_security_email(
+        user=user,
         dedupe_key=f"password-changed:{user.id}:{user.password_changed_at.isoformat()}",
-        to=user.email,
-        user_id=user.id,
-        language=user.preferred_language,
-        security=True,
         template="password_changed",
         subject=_l("Your Cwtch password has been changed"),
         name=user.name,
@@ -184,12 +181,9 @@ def request_password_reset(*, email: str, now: datetime) -> None:
     if user is None or not user.active:
         return
     window = int(now.timestamp() // (RESET_EMAIL_MINUTES * 60))
-    queue_email(
+    queue_security_email(
+        user=user,
         dedupe_key=f"password-reset:{user.id}:{window}",
-        to=user.email,
-        user_id=user.id,
-        language=user.preferred_language,
-        security=True,
         template="password_reset",
         subject=_l("Reset your Cwtch password"),
         name=user.name,

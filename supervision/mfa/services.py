@@ -20,7 +20,7 @@ from ..accounts.services import AccountError, rotate_session_token
 from ..audit.services import record
 from ..extensions import db
 from ..mail import external_url_for
-from ..notifications.services import queue_email
+from ..notifications.services import queue_security_email
 from .models import RecoveryCode, TotpCredential
 
 # These roles see other people's details or their organisation's reports: a password is not enough.
@@ -276,12 +276,9 @@ def reset_by_admin(*, organisation: Organisation, user: User, actor: User) -> No
     rotate_session_token(user)
     audit_event = record(action="mfa_reset", actor_id=actor.id, organisation_id=organisation.id,
                          target_type="user", target_id=user.id)
-    queue_email(
+    queue_security_email(
+        user=user,
         dedupe_key=f"mfa-reset:{audit_event.id}",
-        to=user.email,
-        user_id=user.id,
-        language=user.preferred_language,
-        security=True,
         template="mfa_reset",
         subject=_l("The second step for signing in to Cwtch has been reset"),
         name=user.name,

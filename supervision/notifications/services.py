@@ -78,6 +78,13 @@ def queue_email(
     return email if _insert_once(email) else None
 
 
+def queue_security_email(*, user: User, dedupe_key: str, template: str, subject: LazyString,
+                         **context) -> OutboundEmail | None:
+    """An email about a person's own account (password, second step): always sent, in their language."""
+    return queue_email(dedupe_key=dedupe_key, to=user.email, user_id=user.id, language=user.preferred_language,
+                       security=True, template=template, subject=subject, **context)
+
+
 def notify(
     *,
     user: User,
