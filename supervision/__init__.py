@@ -35,6 +35,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     from .mfa import routes as mfa_routes
     from .mydata import routes as mydata_routes
     from .notifications import routes as notifications_routes
+    from .reflections import export_routes, routes, share_routes  # noqa: F401  (they add views to bp)
+    from .reflections.blueprint import bp as reflections_bp
 
     app.register_blueprint(accounts_routes.bp)
     app.register_blueprint(admin_routes.bp)
@@ -42,6 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     app.register_blueprint(mfa_routes.bp)
     app.register_blueprint(notifications_routes.bp)
     app.register_blueprint(mydata_routes.bp)
+    app.register_blueprint(reflections_bp)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)

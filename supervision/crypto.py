@@ -6,6 +6,7 @@ rows re-encrypted with `flask --app supervision reencrypt` before the old key is
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -65,6 +66,22 @@ class EncryptedText(TypeDecorator[str]):
 
     def process_result_value(self, value: str | None, dialect) -> str | None:
         return None if value is None else decrypt(value)
+
+
+class EncryptedJSON(EncryptedText):
+    """JSON (a dict or list of text) stored as one encrypted value: one decryption per row,
+    which keeps searching a person's own entries in Python fast."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect) -> str | None:
+        if value is None or isinstance(value, _RawText):
+            return super().process_bind_param(value, dialect)
+        return super().process_bind_param(json.dumps(value, ensure_ascii=False), dialect)
+
+    def process_result_value(self, value: str | None, dialect):
+        text = super().process_result_value(value, dialect)
+        return None if text is None else json.loads(text)
 
 
 def reencrypt_all(columns) -> int:

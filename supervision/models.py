@@ -6,9 +6,18 @@ from .accounts.models import (  # noqa: F401
     Membership,
     Organisation,
     Role,
+    SupervisorAssignment,
     User,
 )
 from .audit.models import AuditEvent  # noqa: F401
 from .mfa.models import RecoveryCode, TotpCredential  # noqa: F401
 from .notifications.models import EmailAttachment, Notification, OutboundEmail  # noqa: F401
 from .scheduler.models import SchedulerLease  # noqa: F401
+from .reflections.models import (  # noqa: F401
+    Reflection,
+    ReflectionShare,
+    ReflectionTheme,
+    ShareComment,
+    ShareView,
+    Theme,
+)

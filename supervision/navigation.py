@@ -13,6 +13,12 @@ def nav_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
     items = [{"href": url_for("main.home"), "text": _("Home"), "active": request.endpoint == "main.home"}]
+    if current_user.has_role(Role.link_worker):
+        items.append({"href": url_for("reflections.index"), "text": _("Reflections"),
+                      "active": request.blueprint == "reflections" and not _supervisor_page()})
+    if current_user.has_role(Role.supervisor):
+        items.append({"href": url_for("reflections.shared_with_me"), "text": _("Shared with you"),
+                      "active": _supervisor_page()})
     if current_user.has_role(Role.admin):
         items.append({"href": url_for("admin.index"), "text": _("Organisation admin"),
                       "active": request.blueprint == "admin"})
@@ -22,6 +28,10 @@ def nav_items() -> list[dict]:
     return items
 
 
+def _supervisor_page() -> bool:
+    return (request.endpoint or "").startswith("reflections.shared")
+
+
 def unread_notifications() -> int:
     from .notifications.services import unread_count
 
@@ -29,7 +39,12 @@ def unread_notifications() -> int:
 
 
 def init_app(app: Flask) -> None:
+    from .identifiers import KIND_LABELS
     from .notifications.kinds import title as notification_title
+
+    def finding_label(finding) -> str:
+        label = str(KIND_LABELS[finding.kind])
+        return label[:1].upper() + label[1:]
 
     app.jinja_env.globals.update(
         nav_items=nav_items,
@@ -37,4 +52,5 @@ def init_app(app: Flask) -> None:
         role_label=role_label,
         notification_title=notification_title,
         unread_notifications=unread_notifications,
+        finding_label=finding_label,
     )

@@ -249,6 +249,63 @@ class Factory:
             db.session.add(TotpCredential(user_id=user_id, secret=secret))
             db.session.commit()
 
+    def assign(self, supervisor: "_Detached", link_worker: "_Detached",
+               organisation: Organisation | None = None) -> int:
+        """Make `supervisor` one of `link_worker`'s supervisors (both must hold the roles there)."""
+        from supervision.accounts.models import SupervisorAssignment
+
+        organisation = organisation or link_worker.organisation
+        with self.app.app_context():
+            assignment = SupervisorAssignment(organisation_id=organisation.id, supervisor_id=supervisor.id,
+                                              link_worker_id=link_worker.id)
+            db.session.add(assignment)
+            db.session.commit()
+            return assignment.id
+
+    def reflection(self, author: "_Detached", *, status: str = "complete", structure: str = "free",
+                   title: str | None = "A hard week with a client's housing case",
+                   sections: dict | None = None, practice_date=None, actions: str | None = None,
+                   feeling: int | None = None, themes: tuple[str, ...] = ()) -> int:
+        """A reflection written directly in the database. `themes` are choice values ("b:boundaries")."""
+        import datetime as _dt
+
+        from supervision.reflections.models import Reflection, ReflectionTheme, Status
+        from supervision.reflections.structures import Structure
+
+        with self.app.app_context():
+            reflection = Reflection(
+                author_id=author.id, status=Status(status), structure=Structure(structure), title=title,
+                sections=sections if sections is not None else {"text": "I felt out of my depth today."},
+                practice_date=practice_date or (_dt.date(2026, 11, 2) if status == "complete" else None),
+                actions=actions, feeling=feeling,
+            )
+            for value in themes:
+                kind, _, ident = value.partition(":")
+                reflection.themes.append(
+                    ReflectionTheme(builtin=ident) if kind == "b" else ReflectionTheme(theme_id=int(ident)))
+            db.session.add(reflection)
+            db.session.commit()
+            return reflection.id
+
+    def share(self, reflection_id: int, supervisor: "_Detached", *, length: str = "week",
+              days: float = 7, revoked: bool = False, created_days_ago: float = 0) -> int:
+        """A share made directly in the database; `days` after creation it expires."""
+        import datetime as _dt
+
+        from supervision.db import utcnow
+        from supervision.reflections.models import ReflectionShare, ShareLength
+
+        with self.app.app_context():
+            created = utcnow() - _dt.timedelta(days=created_days_ago)
+            share = ReflectionShare(
+                reflection_id=reflection_id, supervisor_id=supervisor.id, length=ShareLength(length),
+                created_at=created, expires_at=created + _dt.timedelta(days=days),
+                revoked_at=utcnow() if revoked else None,
+            )
+            db.session.add(share)
+            db.session.commit()
+            return share.id
+
 
 @dataclass
 class _Detached:

@@ -62,6 +62,9 @@ class World:
     invitation_id: int
     tokens: dict[str, str]  # endpoint -> a valid token for it
     notifications: dict[int, int] = field(default_factory=dict)  # user id -> notification id
+    reflection_id: int = 0  # the link worker's, shared with the supervisor (share_id)
+    share_id: int = 0
+    theme_id: int = 0  # one of the organisation's own reflection themes
     # Each world signs in from an address of its own: fuzzing the sign-in form trips the throttle.
     ip: str = field(default_factory=lambda: "10." + ".".join(str(b) for b in uuid.uuid4().bytes[:3]))
 
@@ -103,8 +106,19 @@ def build_world(app, make) -> World:
             "accounts.accept_invitation": account_services.invitation_token(invitation),
         }
         db.session.commit()
-        return World(organisation.id, other.id, people, other_member.id, inactive.id, invitation.id, tokens,
-                     notifications)
+        world = World(organisation.id, other.id, people, other_member.id, inactive.id, invitation.id, tokens,
+                      notifications)
+    make.assign(people["supervisor"], people["link_worker"], organisation)
+    world.reflection_id = make.reflection(people["link_worker"], themes=("b:boundaries",))
+    world.share_id = make.share(world.reflection_id, people["supervisor"])
+    with app.app_context():
+        from supervision.reflections.models import Theme
+
+        theme = Theme(organisation_id=organisation.id, name_en=f"Carers {suffix}", name_cy=f"Gofalwyr {suffix}")
+        db.session.add(theme)
+        db.session.commit()
+        world.theme_id = theme.id
+    return world
 
 
 def sign_in_as(app, world: World, role: str):
@@ -134,6 +148,9 @@ def argument_sets(rule, world: World, role: str) -> list[dict]:
         "invitation_id": [world.invitation_id],
         "notification_id": [world.notifications.get(person.id) if person else 0],
         "token": [world.tokens.get(rule.endpoint, "not-a-token")],
+        "reflection_id": [world.reflection_id],
+        "share_id": [world.share_id],
+        "theme_id": [world.theme_id],
     }
     names = sorted(rule.arguments)
     # An argument nobody knows yet gets a real id; if the page then never opens, the test says so.

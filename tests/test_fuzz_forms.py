@@ -74,6 +74,19 @@ EFFECTS: dict[str, set[str]] = {
     # Deleting one's own account removes its rows in many tables (supervision/mydata/services.py).
     "mydata.delete": {"*"},
     "mydata.export": set(),
+    # Reflections (issue 5). Each helper keeps its own lines right.
+    "reflections.new": {"reflection", "reflection_theme"},
+    "reflections.edit": {"reflection", "reflection_theme"},
+    "reflections.delete": {"reflection", "reflection_theme", "reflection_share", "reflection_share_view",
+                           "reflection_share_comment", "audit_event"},
+    "reflections.share": {"reflection_share", "notification", "outbound_email"},
+    "reflections.revoke_share": {"reflection_share.revoked_at"},
+    "reflections.comment": {"reflection_share_comment", "notification", "outbound_email"},
+    "admin.themes": {"theme"},
+    "admin.archive_theme": {"theme.archived_at"},
+    "admin.restore_theme": {"theme.archived_at"},
+    "admin.supervisors": {"supervisor_assignment", "reflection_share.revoked_at", "notification",
+                          "outbound_email", "audit_event"},
 }
 
 

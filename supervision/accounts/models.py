@@ -232,3 +232,28 @@ class LoginAttempt(Base):
     email: Mapped[str] = mapped_column(String(254))
     ip: Mapped[str] = mapped_column(String(45))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SupervisorAssignment(Base):
+    """An admin's decision that this supervisor supervises this link worker in this organisation.
+
+    It is what makes someone "one of my supervisors": the people a link worker may share a
+    reflection with, book with and send debrief requests to.
+    """
+
+    __tablename__ = "supervisor_assignment"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "supervisor_id", "link_worker_id",
+                         name="uq_supervisor_assignment_org_supervisor_link_worker"),
+        CheckConstraint("supervisor_id <> link_worker_id", name="not_self"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    supervisor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    link_worker_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    supervisor: Mapped[User] = relationship(foreign_keys=[supervisor_id])
+    link_worker: Mapped[User] = relationship(foreign_keys=[link_worker_id])
