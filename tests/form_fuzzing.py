@@ -112,10 +112,14 @@ def build_world(app, make) -> World:
     world.reflection_id = make.reflection(people["link_worker"], themes=("b:boundaries",))
     world.share_id = make.share(world.reflection_id, people["supervisor"])
     with app.app_context():
+        from supervision.db import utcnow
         from supervision.reflections.models import Theme
 
         theme = Theme(organisation_id=organisation.id, name_en=f"Carers {suffix}", name_cy=f"Gofalwyr {suffix}")
         db.session.add(theme)
+        # An archived one too, so that the admin's themes page shows a restore form to fuzz.
+        db.session.add(Theme(organisation_id=organisation.id, name_en=f"Archived {suffix}",
+                             name_cy=f"Wedi'i archifo {suffix}", archived_at=utcnow()))
         db.session.commit()
         world.theme_id = theme.id
     return world

@@ -39,6 +39,7 @@ class World:
     invitation_id: int
     other_invitation_id: int
     people: dict
+    theme_id: int = 0
 
 
 def _invitation(app, organisation_id: int, inviter_id: int, email: str) -> int:
@@ -74,7 +75,18 @@ def world(app, make) -> World:
         invitation_id=_invitation(app, org.id, admin.id, "new@example.org"),
         other_invitation_id=_invitation(app, other.id, other_admin.id, "new@example.org"),
         people=people,
+        theme_id=_theme(app, org.id),
     )
+
+
+def _theme(app, organisation_id: int) -> int:
+    from supervision.reflections.models import Theme
+
+    with app.app_context():
+        theme = Theme(organisation_id=organisation_id, name_en="Carers", name_cy="Gofalwyr")
+        db.session.add(theme)
+        db.session.commit()
+        return theme.id
 
 
 # --- deny by default ---------------------------------------------------------------------------
@@ -84,6 +96,7 @@ def _fill(rule, world: World) -> dict:
         "organisation_id": world.org.id,
         "user_id": world.member.id,
         "invitation_id": world.invitation_id,
+        "theme_id": world.theme_id,
     }
     # A real id for every argument, so a route that loads before it checks cannot hide behind a 404.
     return {name: real_ids.get(name, world.member.id) for name in rule.arguments}
@@ -139,6 +152,12 @@ ADMIN_ROUTES = [
     ("POST", "admin.revoke_invitation", ("invitation_id",)),
     ("GET", "admin.settings", ()),
     ("POST", "admin.settings", ()),
+    ("GET", "admin.themes", ()),
+    ("POST", "admin.themes", ()),
+    ("POST", "admin.archive_theme", ("theme_id",)),
+    ("POST", "admin.restore_theme", ("theme_id",)),
+    ("GET", "admin.supervisors", ("user_id",)),
+    ("POST", "admin.supervisors", ("user_id",)),
 ]
 ROLES = ["link_worker", "supervisor", "employer", "admin", "other_admin"]
 PERSON_ROUTES = [r for r in ADMIN_ROUTES if "user_id" in r[2]]
@@ -164,7 +183,7 @@ def _send(client, method: str, path: str, data: dict | None = None):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("method,endpoint,args", ADMIN_ROUTES, ids=[f"{m}-{e}" for m, e, _ in ADMIN_ROUTES])
 def test_admin_route_by_role(app, client, signed_in, world, role, method, endpoint, args):
-    ids = {"user_id": world.member.id, "invitation_id": world.invitation_id}
+    ids = {"user_id": world.member.id, "invitation_id": world.invitation_id, "theme_id": world.theme_id}
     path = _path(app, endpoint, world.org.id, **{a: ids[a] for a in args})
     signed_in(world.people[role])
     response = _send(client, method, path)
@@ -226,6 +245,17 @@ def test_a_person_without_a_role_here_answers_404(app, client, make, signed_in, 
     assert client.get(_path(app, "admin.person", world.org.id, user_id=nobody.id)).status_code == 404
 
 
+def test_another_organisations_theme_answers_404(app, client, signed_in, world):
+    from supervision.reflections.models import Theme
+
+    their_theme = _theme(app, world.other.id)
+    signed_in(world.admin)
+    for endpoint in ("admin.archive_theme", "admin.restore_theme"):
+        assert post(client, _path(app, endpoint, world.org.id, theme_id=their_theme)).status_code == 404
+    with app.app_context():
+        assert db.session.get(Theme, their_theme).archived_at is None
+
+
 def test_another_organisations_invitation_answers_404(app, client, signed_in, world):
     signed_in(world.admin)
     path = _path(app, "admin.revoke_invitation", world.org.id, invitation_id=world.other_invitation_id)
@@ -236,7 +266,7 @@ def test_another_organisations_invitation_answers_404(app, client, signed_in, wo
 
 def test_another_organisations_id_in_the_path_answers_404_to_this_admin(app, client, signed_in, world):
     signed_in(world.admin)
-    for endpoint in ("admin.people", "admin.invite", "admin.settings"):
+    for endpoint in ("admin.people", "admin.invite", "admin.settings", "admin.themes"):
         assert client.get(_path(app, endpoint, world.other.id)).status_code == 404
     assert client.get(_path(app, "admin.people", 987654)).status_code == 404
 

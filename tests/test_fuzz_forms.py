@@ -59,7 +59,9 @@ EFFECTS: dict[str, set[str]] = {
                                 "user_account.session_token"},
     "accounts.accept_invitation": {"invitation.used_at"},
     "admin.invite": {"invitation.revoked_at"},  # a new invitation replaces an open one to the same address
-    "admin.person": {"membership", "user_account.session_token"},
+    # Removing the supervisor or link-worker role ends that role's assignments and the shares they allowed.
+    "admin.person": {"membership", "user_account.session_token", "supervisor_assignment",
+                     "reflection_share.revoked_at"},
     "admin.deactivate": {"user_account.active", "user_account.session_token"},
     "admin.reactivate": {"user_account.active"},
     "admin.revoke_invitation": {"invitation.revoked_at"},

@@ -1,4 +1,4 @@
-"""Forms for inviting people, changing roles and organisation settings."""
+"""Forms for inviting people, changing roles, organisation settings, themes and supervisors."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields import SelectChoice
-from wtforms.validators import Email, NumberRange, Optional, StopValidation
+from wtforms.validators import Email, NumberRange, Optional, StopValidation, ValidationError
 
 from ..accounts.forms import EMAIL_INVALID
 from ..accounts.models import MIN_REPORT_K, RETENTION_LIMITS, Role
@@ -170,3 +170,51 @@ class OrganisationSettingsForm(FlaskForm):
            **retention_limits("retention_invitation_days")),
     )
     submit = SubmitField(_l("Save settings"), widget=GovSubmitInput())
+
+
+class ThemeForm(FlaskForm):
+    name_en = StringField(
+        _l("Name in English"),
+        widget=GovTextInput(),
+        validators=[required(_l("Enter the theme’s name in English")), max_length(80)],
+    )
+    name_cy = StringField(
+        _l("Name in Welsh"),
+        widget=GovTextInput(),
+        validators=[required(_l("Enter the theme’s name in Welsh")), max_length(80)],
+    )
+    submit = SubmitField(_l("Add theme"), widget=GovSubmitInput())
+
+
+THEME_MESSAGES = {
+    "taken": _l("Your organisation already has a theme with this name"),
+    "builtin": _l("This is already one of the themes everyone can choose"),
+}
+
+
+class SupervisorsForm(FlaskForm):
+    """The choices are the organisation's supervisors, set by the route; anything else is refused."""
+
+    supervisors = SelectMultipleField(
+        _l("Supervisors"),
+        widget=GovCheckboxesInput(),
+        description=_l("Select all that apply. Clear them all if this person has no supervisor here"),
+        validate_choice=False,
+    )
+    submit = SubmitField(_l("Save supervisors"), widget=GovSubmitInput())
+
+    def __init__(self, *args, supervisors, person, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.supervisors.choices = [SelectChoice(str(user.id), user.name) for user in supervisors]
+        self._person_id = str(person.id)
+
+    def validate_supervisors(self, field) -> None:
+        chosen = set(field.data or [])
+        if self._person_id in chosen:
+            raise ValidationError(_l("A person cannot supervise themselves"))
+        if chosen - {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Select supervisors from the list"))
+
+    @property
+    def supervisor_ids(self) -> set[int]:
+        return {int(value) for value in self.supervisors.data or []}

@@ -1,4 +1,4 @@
-"""Admin pages for one organisation: people, roles, invitations and settings."""
+"""Admin pages for one organisation: people, roles, invitations, settings, themes and supervisors."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -12,8 +12,16 @@ from ..extensions import db
 from ..forms import ConfirmForm
 from ..permissions import can_administer, organisation_for_admin_or_404, role_required
 from ..security import require_recent_auth
-from . import services
-from .forms import InviteForm, OrganisationSettingsForm, RolesForm
+from . import assignments, services
+from . import themes as themes_service
+from .forms import (
+    THEME_MESSAGES,
+    InviteForm,
+    OrganisationSettingsForm,
+    RolesForm,
+    SupervisorsForm,
+    ThemeForm,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -98,7 +106,8 @@ def person(organisation_id: int, user_id: int):
             if not can_administer(_me(), organisation):  # they gave up their own admin role
                 return redirect(url_for("main.home"))
             return redirect(url_for("admin.people", organisation_id=organisation.id))
-    return render_template("admin/person.html", organisation=organisation, person=user, form=form)
+    return render_template("admin/person.html", organisation=organisation, person=user, form=form,
+                           supervision=assignments.supervision_of(organisation, user))
 
 
 @bp.post("/organisations/<int:organisation_id>/people/<int:user_id>/deactivate")
@@ -200,3 +209,85 @@ def reset_second_step(organisation_id: int, user_id: int):
             flash(_("The second step for %(name)s has been reset. They have been signed out and told by email",
                     name=user.name), "success")
     return redirect(url_for("admin.person", organisation_id=organisation.id, user_id=user.id))
+
+
+@bp.route("/organisations/<int:organisation_id>/themes", methods=["GET", "POST"])
+@role_required(Role.admin)
+@require_recent_auth
+def themes(organisation_id: int):
+    organisation = organisation_for_admin_or_404(_me(), organisation_id)
+    form = ThemeForm()
+    if form.validate_on_submit():
+        try:
+            theme = themes_service.add_theme(organisation=organisation, name_en=form.name_en.data,
+                                             name_cy=form.name_cy.data, actor=_me())
+        except themes_service.ThemeError as error:
+            field = getattr(form, error.field)
+            field.errors = list(field.errors) + [THEME_MESSAGES[error.code]]
+        else:
+            db.session.commit()
+            flash(_("Theme added: %(name)s", name=theme.name_en), "success")
+            return redirect(url_for("admin.themes", organisation_id=organisation.id))
+    return render_template("admin/themes.html", organisation=organisation, form=form,
+                           themes=themes_service.themes_of(organisation))
+
+
+def _theme_or_404(organisation, theme_id: int):
+    theme = themes_service.theme_or_none(organisation, theme_id)
+    if theme is None:
+        abort(404)
+    return theme
+
+
+@bp.post("/organisations/<int:organisation_id>/themes/<int:theme_id>/archive")
+@role_required(Role.admin)
+@require_recent_auth
+def archive_theme(organisation_id: int, theme_id: int):
+    organisation = organisation_for_admin_or_404(_me(), organisation_id)
+    theme = _theme_or_404(organisation, theme_id)
+    if ConfirmForm().validate_on_submit():
+        themes_service.archive_theme(theme=theme, actor=_me())
+        db.session.commit()
+        flash(_("Theme archived: %(name)s. Reflections that have it keep it", name=theme.name_en), "success")
+    return redirect(url_for("admin.themes", organisation_id=organisation.id))
+
+
+@bp.post("/organisations/<int:organisation_id>/themes/<int:theme_id>/restore")
+@role_required(Role.admin)
+@require_recent_auth
+def restore_theme(organisation_id: int, theme_id: int):
+    organisation = organisation_for_admin_or_404(_me(), organisation_id)
+    theme = _theme_or_404(organisation, theme_id)
+    if ConfirmForm().validate_on_submit():
+        themes_service.restore_theme(theme=theme, actor=_me())
+        db.session.commit()
+        flash(_("Theme restored: %(name)s", name=theme.name_en), "success")
+    return redirect(url_for("admin.themes", organisation_id=organisation.id))
+
+
+@bp.route("/organisations/<int:organisation_id>/people/<int:user_id>/supervisors", methods=["GET", "POST"])
+@role_required(Role.admin)
+@require_recent_auth
+def supervisors(organisation_id: int, user_id: int):
+    organisation = organisation_for_admin_or_404(_me(), organisation_id)
+    user = _member_or_404(organisation, user_id)
+    if Role.link_worker not in user.roles_in(organisation.id):  # only link workers have supervisors
+        return render_template("admin/supervisors.html", organisation=organisation, person=user, form=None)
+    choices = assignments.supervisor_choices(organisation, user)
+    form = SupervisorsForm(supervisors=choices, person=user)
+    if request.method == "GET":
+        form.supervisors.data = [str(s.id) for s in assignments.supervision_of(organisation, user).supervisors]
+    if form.validate_on_submit():
+        try:
+            changed = assignments.set_supervisors(organisation=organisation, link_worker=user,
+                                                  supervisor_ids=form.supervisor_ids, actor=_me())
+        except assignments.AssignmentError:  # a supervisor lost the role a moment ago
+            db.session.rollback()
+            form.supervisors.errors = [_("Select supervisors from the list")]
+        else:
+            db.session.commit()
+            if changed:
+                flash(_("Supervisors saved for %(name)s", name=user.name), "success")
+            return redirect(url_for("admin.person", organisation_id=organisation.id, user_id=user.id))
+    return render_template("admin/supervisors.html", organisation=organisation, person=user, form=form,
+                           choices=choices)

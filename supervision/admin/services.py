@@ -21,6 +21,7 @@ from ..audit.services import record
 from ..db import utcnow
 from ..extensions import db
 from ..notifications.services import notify, path_for
+from .assignments import end_for_removed_roles
 
 
 @dataclass
@@ -93,6 +94,7 @@ def set_roles(*, organisation: Organisation, user: User, roles: set[Role], actor
     for role in sorted(roles - current, key=lambda r: r.value):
         user.memberships.append(Membership(organisation=organisation, role=role))
     db.session.flush()
+    end_for_removed_roles(organisation=organisation, user=user, removed=current - roles, actor=actor)
     audit_event = record(action="role_change", actor_id=actor.id, organisation_id=organisation.id,
                          target_type="user", target_id=user.id,
                          detail="roles: " + (", ".join(sorted(r.value for r in roles)) or "none"))

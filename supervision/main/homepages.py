@@ -42,6 +42,10 @@ def sections_for(user: User) -> list[HomeSection]:
             section = HomeSection(role=role, heading=str(ROLE_HEADINGS[role]))
             if role == Role.admin:
                 section.waiting = _admin_waiting(user)
+            elif role == Role.link_worker:
+                section.waiting = _link_worker_waiting(user)
+            elif role == Role.supervisor:
+                section.waiting = _supervisor_waiting(user)
             sections.append(section)
     return sections
 
@@ -87,3 +91,44 @@ def _admin_waiting(user: User) -> list[Waiting]:
             )
         waiting.append(Waiting(text=text, href=url_for("admin.people", organisation_id=organisation.id)))
     return waiting
+
+
+def _link_worker_waiting(user: User) -> list[Waiting]:
+    from flask_babel import ngettext
+
+    from ..reflections.models import Reflection, Status
+    from ..reflections.sharing import RECENT_COMMENT_DAYS, recent_comment_count
+
+    waiting = []
+    drafts = db.session.scalar(
+        select(func.count()).select_from(Reflection)
+        .where(Reflection.author_id == user.id, Reflection.status == Status.draft)
+    ) or 0
+    if drafts:
+        waiting.append(Waiting(
+            text=ngettext("%(num)d draft reflection", "%(num)d draft reflections", drafts),
+            href=url_for("reflections.index"),
+        ))
+    comments = recent_comment_count(user)
+    if comments:
+        waiting.append(Waiting(
+            text=ngettext("%(num)d comment on your shared reflections in the last %(days)d days",
+                          "%(num)d comments on your shared reflections in the last %(days)d days",
+                          comments, days=RECENT_COMMENT_DAYS),
+            href=url_for("reflections.index"),
+        ))
+    return waiting
+
+
+def _supervisor_waiting(user: User) -> list[Waiting]:
+    from flask_babel import ngettext
+
+    from ..reflections.sharing import shared_count
+
+    shared = shared_count(user)
+    if not shared:
+        return []
+    return [Waiting(
+        text=ngettext("%(num)d reflection shared with you", "%(num)d reflections shared with you", shared),
+        href=url_for("reflections.shared_with_me"),
+    )]
