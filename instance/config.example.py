@@ -8,3 +8,8 @@
 # MAIL_PASSWORD = "..."
 # MAIL_FROM = "Cwtch <cwtch@example.org>"
 # SERVER_NAME_FOR_EMAIL = "https://cwtch.example.org"
+# Encryption keys: a key file (one Fernet key per line, current first; `flask --app supervision
+# rotate-keys` makes and rotates it), or a list you manage yourself. Set one, not both.
+# ENCRYPTION_KEYS_FILE = "/etc/cwtch/encryption_keys"
+# ENCRYPTION_KEYS = ["current-fernet-key", "older-fernet-key"]
+# RATELIMIT_REFLECTION_PDFS = "30 per hour"

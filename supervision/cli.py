@@ -1,4 +1,4 @@
-"""Command-line tools: create-org, create-admin, seed-demo, backup, restore and check-deploy, on the Flask CLI."""
+"""Command-line tools: create-org, create-admin, seed-demo, backup, restore, check-deploy and key rotation, on the Flask CLI."""
 from __future__ import annotations
 
 import os
@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(check_deploy)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(reencrypt_command)
+    app.cli.add_command(rotate_keys_command)
 
 
 @click.command("create-org")
@@ -278,15 +279,40 @@ def scheduler_command(once: bool) -> None:
 @click.command("reencrypt")
 @with_appcontext
 def reencrypt_command() -> None:
-    """Re-encrypt every encrypted column under the first key in ENCRYPTION_KEYS (key rotation)."""
-    from .crypto import EncryptedText, reencrypt_all
+    """Re-encrypt every encrypted column under the current (first) key. See also rotate-keys."""
+    from .crypto import DecryptionError, encrypted_columns, reencrypt_all
 
-    columns = [
-        (table, column)
-        for table in db.metadata.sorted_tables
-        for column in table.columns
-        if isinstance(column.type, EncryptedText)
-    ]
-    count = reencrypt_all(columns)
+    columns = encrypted_columns()
+    try:
+        count = reencrypt_all(columns)
+    except DecryptionError as error:
+        db.session.rollback()
+        raise click.ClickException(f"Nothing was changed: {error}")
     db.session.commit()
     click.echo(f"Re-encrypted {count} values in {len(columns)} columns under the current key.")
+
+
+@click.command("rotate-keys")
+@with_appcontext
+@click.option("--retire-old", is_flag=True,
+              help="Once everything is re-encrypted, remove the older keys (from the key file).")
+def rotate_keys_command(retire_old: bool) -> None:
+    """Re-encrypt every encrypted value under a new key (keys in a file) or the first key (keys in settings).
+
+    With ENCRYPTION_KEYS_FILE: writes a new key first in the file (older keys kept for reading),
+    re-encrypts everything under it and, with --retire-old, then drops the older keys. Running web
+    workers and the scheduler pick up the new file by themselves. With ENCRYPTION_KEYS: it cannot
+    store a key there, so it re-encrypts under the first key and says how to rotate.
+    """
+    from .keyrotation import RotationError, rotate_configured_keys, rotate_key_file
+
+    try:
+        if current_app.config.get("ENCRYPTION_KEYS_FILE"):
+            lines = rotate_key_file(current_app.config["ENCRYPTION_KEYS_FILE"], retire_old=retire_old)
+        else:
+            lines = rotate_configured_keys(retire_old=retire_old)
+    except RotationError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    for line in lines:
+        click.echo(line)

@@ -70,6 +70,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_INVITATIONS": "30 per hour; 100 per day",
         "RATELIMIT_DATA_EXPORTS": "5 per hour",
         "RATELIMIT_REPORT_DOWNLOADS": "30 per hour",
+        "RATELIMIT_REFLECTION_PDFS": "30 per hour",
+        # A file of encryption keys, one per line, the current one first; the alternative to
+        # ENCRYPTION_KEYS, and the one `rotate-keys` can rotate. Development: instance/encryption_key.
+        "ENCRYPTION_KEYS_FILE": None,
         # How many web workers serve the app (gunicorn's WEB_CONCURRENCY counts too); check-deploy uses it.
         "WEB_WORKERS": 1,
     }
@@ -105,23 +109,41 @@ def _ensure_secret_key(app: Flask, *, development: bool) -> None:
     app.config["SECRET_KEY"] = path.read_text().strip()
 
 
+class EncryptionKeysConflict(RuntimeError):
+    pass
+
+
 def _ensure_encryption_keys(app: Flask, *, development: bool) -> None:
-    """Development and tests get a key of their own; production must be given one (check-deploy says so)."""
+    """Keys from ENCRYPTION_KEYS or from ENCRYPTION_KEYS_FILE, never both (which would win would be a guess).
+
+    Development keeps them in instance/encryption_key; tests get one of their own unless they name a
+    file; production must be given keys or a file (check-deploy says so).
+    """
+    from .crypto import generate_key, read_key_file, remember_key_file, write_key_file
+
     keys = app.config.get("ENCRYPTION_KEYS")
     if isinstance(keys, str):
         keys = [keys]
+    path = app.config.get("ENCRYPTION_KEYS_FILE")
+    if keys and path:
+        raise EncryptionKeysConflict(
+            "Both ENCRYPTION_KEYS and ENCRYPTION_KEYS_FILE are set. Use one: the file for keys that "
+            "`flask --app supervision rotate-keys` can rotate, or the list for keys you manage yourself."
+        )
     if keys:
         app.config["ENCRYPTION_KEYS"] = list(keys)
+        app.config["ENCRYPTION_KEYS_FILE"] = None
         return
-    from .crypto import generate_key
-
-    if app.testing:
+    if not path and app.testing:
         app.config["ENCRYPTION_KEYS"] = [generate_key()]
-    elif development:
-        path = Path(app.instance_path) / "encryption_key"
-        if not path.exists():
-            path.write_text(generate_key())
-            path.chmod(0o600)
-        app.config["ENCRYPTION_KEYS"] = [path.read_text().strip()]
-    else:
+        return
+    if not path and development:
+        path = str(Path(app.instance_path) / "encryption_key")
+    if not path:
         app.config["ENCRYPTION_KEYS"] = []
+        return
+    app.config["ENCRYPTION_KEYS_FILE"] = str(path)
+    if not Path(path).exists() and (development or app.testing):
+        write_key_file(path, [generate_key()])
+    app.config["ENCRYPTION_KEYS"] = read_key_file(path) if Path(path).exists() else []
+    remember_key_file(app)

@@ -47,12 +47,20 @@ def _secret_problem(secret: object, instance_path: str) -> str | None:
     return None
 
 
-def _encryption_problem(keys: object) -> str | None:
+def _encryption_problem(keys: object, key_file: object = None) -> str | None:
     if isinstance(keys, str):
         keys = [keys]
+    if key_file:
+        path = Path(str(key_file))
+        if not path.is_file():
+            return (f"ENCRYPTION_KEYS_FILE {path} does not exist. Make it with "
+                    "`flask --app supervision rotate-keys`, and back it up apart from the database.")
+        if path.stat().st_mode & 0o077:
+            return f"ENCRYPTION_KEYS_FILE {path} can be read by other users of this machine: chmod 600 it."
     if not keys:
         return ("ENCRYPTION_KEYS is empty, so sensitive text cannot be stored. Set FLASK_ENCRYPTION_KEYS "
-                "to a JSON list of Fernet keys, and back them up apart from the database.")
+                "to a JSON list of Fernet keys, or FLASK_ENCRYPTION_KEYS_FILE to a key file, and back them "
+                "up apart from the database.")
     for position, key in enumerate(keys, start=1):
         try:
             Fernet(key)
@@ -84,7 +92,7 @@ def config_problems(config: Mapping, *, instance_path: str, environ: Mapping[str
     if count > 1 and make_url(database).get_backend_name() == "sqlite":
         problems.append(f"SQLite with {count} web workers: SQLite allows one writer at a time. "
                         "Use PostgreSQL, or run one worker.")
-    encryption = _encryption_problem(config.get("ENCRYPTION_KEYS"))
+    encryption = _encryption_problem(config.get("ENCRYPTION_KEYS"), config.get("ENCRYPTION_KEYS_FILE"))
     if encryption:
         problems.append(encryption)
     storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")

@@ -352,3 +352,90 @@ def test_create_admin_refuses_an_empty_name(app, cli, make):
                  "--name", "  ", "--password", STRONG)
     assert result.exit_code == 1
     assert row_counts(app)["user_account"] == 0
+
+
+# --- seed-demo: reflections -------------------------------------------------------------------------
+
+def _demo_reflections(app) -> dict[str, list]:
+    from supervision.reflections.models import Reflection
+
+    with app.app_context():
+        found: dict[str, list] = {}
+        for reflection in db.session.scalars(select(Reflection).order_by(Reflection.id)):
+            found.setdefault(reflection.author.email, []).append(reflection)
+        db.session.expunge_all()
+        return found
+
+
+def test_seed_demo_gives_every_demo_link_worker_a_supervisor(app, cli):
+    from supervision.accounts.supervisors import supervisors_of
+
+    assert cli("seed-demo").exit_code == 0
+    with app.app_context():
+        link_workers = db.session.scalars(
+            select(User).join(Membership).where(Membership.role == Role.link_worker)).unique().all()
+        assert len(link_workers) == 16
+        for person in link_workers:
+            assert supervisors_of(person), person.email
+        carys = db.session.scalar(select(User).where(User.email == "linkworker@example.org"))
+        assert {s.email for s in supervisors_of(carys)} == {"supervisor@example.org", "senior@example.org"}
+        nia = db.session.scalar(select(User).where(User.email == "cymraeg@example.org"))
+        assert [s.email for s in supervisors_of(nia)] == ["mererid.hopkin@teifi.example.org"]
+
+
+def test_seed_demo_writes_reflections_with_themes_drafts_and_shares(app, cli):
+    from supervision.db import utcnow
+    from supervision.reflections.models import Status, Theme
+    from supervision.reflections.structures import SECTIONS
+
+    result = cli("seed-demo")
+    assert "reflections" in result.output
+    found = _demo_reflections(app)
+    assert set(found) == {"linkworker@example.org", "cymraeg@example.org", "senior@example.org"}
+    with app.app_context():
+        from supervision.reflections.models import Reflection
+
+        carys = [db.session.merge(r, load=True) for r in found["linkworker@example.org"]]
+        assert {r.structure.value for r in carys} == {"gibbs", "driscoll", "free"}
+        assert {r.status for r in carys} == {Status.draft, Status.complete}
+        assert all(r.practice_date for r in carys if r.status == Status.complete)
+        assert any(link.theme_id for r in carys for link in r.themes)  # an organisation's own theme
+        for reflection in db.session.scalars(select(Reflection)):
+            keys = {s.key for s in SECTIONS[reflection.structure]}
+            assert set(reflection.sections) <= keys, reflection.title
+        now = utcnow()
+        shares = [s for r in carys for s in r.shares]
+        live = [s for s in shares if s.is_live(now)]
+        assert len(live) == 1 and len(live[0].views) == 2 and len(live[0].comments) == 1
+        assert live[0].supervisor.email == "supervisor@example.org"
+        assert any(s.revoked_at is None and s.expires_at <= now for s in shares)  # expired
+        assert any(s.revoked_at is not None for s in shares)  # revoked
+        assert all(s.created_at >= r.created_at for r in carys for s in r.shares)
+        themes = {(t.name_en, t.name_cy) for t in db.session.scalars(select(Theme))}
+        assert ("Rural isolation", "Unigedd gwledig") in themes and len(themes) == 4
+
+
+def test_demo_reflections_name_no_one_and_nias_are_in_welsh(app, cli):
+    from supervision.identifiers import find_identifiers
+
+    assert cli("seed-demo").exit_code == 0
+    found = _demo_reflections(app)
+    for reflections in found.values():
+        for reflection in reflections:
+            assert find_identifiers(*reflection.texts()) == [], reflection.title
+    nia = " ".join(t for r in found["cymraeg@example.org"] for t in r.texts())
+    for word in ("Roeddwn", "ymweliad", "dyled", "grŵp"):
+        assert word.lower() in nia.lower(), word
+    assert " the " not in nia
+
+
+def test_the_demo_link_worker_sees_her_supervisors_comment(app, cli):
+    from supervision.notifications.models import Notification
+
+    assert cli("seed-demo").exit_code == 0
+    with app.app_context():
+        rows = db.session.execute(select(User.email, Notification.kind).join(User, User.id == Notification.user_id))
+        kinds = {tuple(row) for row in rows}
+    assert ("linkworker@example.org", "reflection_comment") in kinds
+    assert ("supervisor@example.org", "reflection_shared") in kinds
+    assert ("cymraeg@example.org", "reflection_comment") in kinds
