@@ -1,4 +1,5 @@
-// Builds static/dist: compiles our Sass over GOV.UK Frontend and copies its script and images.
+// Builds static/dist: compiles our Sass over GOV.UK Frontend, copies its script and images, and
+// ships the font every PDF is printed in (static/dist/fonts), so each machine prints the same.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,4 +24,28 @@ writeFileSync(join(dist, "cwtch.css"), css.css);
 cpSync(join(govuk, "govuk-frontend.min.js"), join(dist, "js", "govuk-frontend.min.js"));
 cpSync(join(govuk, "assets", "images"), join(dist, "assets", "images"), { recursive: true });
 cpSync(join(govuk, "assets", "manifest.json"), join(dist, "assets", "manifest.json"));
+// Print fonts: Noto Sans in the Latin and Latin Extended subsets, which between them hold every
+// Welsh letter (â ê î ô û ŵ ŷ and their capitals). WOFF, not WOFF2: WeasyPrint reads WOFF with
+// fontTools alone, where WOFF2 would need Brotli. Each subset is its own family ("Cwtch Print",
+// then "Cwtch Print Extended" for the letters the first lacks): WeasyPrint names an embedded font
+// by its family, style and weight, so two subsets in one family would be merged into one PDF font
+// and print the wrong letters. The PDFs load print.css through the fetcher in supervision/pdf.py.
+const noto = join(root, "node_modules", "@fontsource", "noto-sans");
+const fonts = join(dist, "fonts");
+mkdirSync(fonts, { recursive: true });
+const faces = [];
+for (const [subset, family] of [["latin", "Cwtch Print"], ["latin-ext", "Cwtch Print Extended"]]) {
+  for (const weight of [400, 700]) {
+    for (const style of ["normal", "italic"]) {
+      const file = `noto-sans-${subset}-${weight}-${style}.woff`;
+      cpSync(join(noto, "files", file), join(fonts, file));
+      faces.push(
+        `@font-face { font-family: "${family}"; font-style: ${style}; font-weight: ${weight}; ` +
+          `src: url("${file}") format("woff"); }`,
+      );
+    }
+  }
+}
+cpSync(join(noto, "LICENSE"), join(fonts, "LICENSE-noto-sans.txt"));
+writeFileSync(join(fonts, "print.css"), faces.join("\n") + "\n");
 console.log("Built static/dist");

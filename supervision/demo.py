@@ -1,4 +1,4 @@
-"""Demo data for development: two Welsh organisations and one documented account per role."""
+"""Demo data for development: two Welsh organisations, one documented account per role, and reflections."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,6 +17,7 @@ from .accounts.models import (
     Role,
     User,
 )
+from .demo_reflections import seed_reflections
 from .extensions import db
 
 
@@ -135,7 +136,10 @@ def seed_demo() -> str:
     _grant(_person("sioned.prys@teifi.example.org", "Sioned Prys", password_hash, "cy"), teifi, Role.admin)
     db.session.flush()
     _demo_activity(ogmore)
+    written = seed_reflections(by_name)
     return (
-        f"Demo data ready: {OGMORE} and {TEIFI}. Sign in as {DEMO_ACCOUNTS[0].email} "
-        f"(or supervisor@, employer@, admin@) with the password in README.md."
+        f"Demo data ready: {OGMORE} and {TEIFI}"
+        + (f", with {written} reflections" if written else "")
+        + f". Sign in as {DEMO_ACCOUNTS[0].email} (or supervisor@, employer@, admin@, cymraeg@) "
+        "with the password in README.md."
     )

@@ -50,6 +50,9 @@ LIMITS: tuple[EndpointLimit, ...] = (
     EndpointLimit("admin.invite", "RATELIMIT_INVITATIONS", by_user),
     EndpointLimit("mydata.export", "RATELIMIT_DATA_EXPORTS", by_user),
     EndpointLimit("reports.download", "RATELIMIT_REPORT_DOWNLOADS", by_user, methods=None),
+    # Printing PDFs is the most expensive work a person can ask for; JSON is cheap and left alone.
+    EndpointLimit("reflections.export_pdf", "RATELIMIT_REFLECTION_PDFS", by_user, methods=None),
+    EndpointLimit("reflections.export_one_pdf", "RATELIMIT_REFLECTION_PDFS", by_user, methods=None),
 )
 
 

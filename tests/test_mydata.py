@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from supervision import ROOT
 from supervision.accounts import services as account_services
 from supervision.accounts.models import Invitation, LoginAttempt, Membership, Organisation, Role, User
 from supervision.admin import services as admin_services
@@ -188,15 +189,24 @@ def test_the_pdf_is_in_the_persons_language(app, client, make, signed_in):
 
 
 def test_markup_in_a_name_is_printed_never_loaded(app, client, make, signed_in, monkeypatch):
-    from supervision.mydata import pdf
+    from supervision.pdf import StaticOnlyFetcher
 
     fetched = []
-    monkeypatch.setattr(pdf.NoFetching, "fetch", lambda self, url, headers=None: fetched.append(url))
+    original = StaticOnlyFetcher.fetch
+
+    def spy(self, url, headers=None):
+        fetched.append(url)
+        return original(self, url, headers)
+
+    monkeypatch.setattr(StaticOnlyFetcher, "fetch", spy)
     person = make.user(Role.link_worker, name='Nia <img src="http://192.0.2.1/x.png"> Rees')
     signed_in(person)
     archive = archive_of(post(client, EXPORT, token_from="/account/my-data"))
     assert 'Nia <img src="http://192.0.2.1/x.png"> Rees' in pdf_text(archive.read("cwtch-my-data.pdf"))
-    assert fetched == []
+    # Only the print font, from static/: nothing the person wrote was ever asked for.
+    fonts = (ROOT / "static" / "dist" / "fonts").as_uri()
+    assert fetched and all(url.startswith(("https://print.cwtch.invalid/static/dist/fonts/", fonts + "/"))
+                           for url in fetched), fetched
 
 
 def test_every_exporter_returns_json_only(app, world):
@@ -378,3 +388,97 @@ def test_a_new_account_never_inherits_a_deleted_ones_rows(app, client, make, sig
     assert post(client, DELETE, {"confirm": "y"}, token_from=DELETE).status_code == 302
     newcomer = make.user(name="Newcomer")
     assert _counts(app, newcomer.id) == {"user": 1, "memberships": 0, "notifications": 0, "audit_as_actor": 0}
+
+
+# --- reflections -------------------------------------------------------------------------------
+
+@pytest.fixture
+def reflective(app, make):
+    """Carys wrote a reflection, shared it with Rhodri (who viewed it and commented); Huw wrote one too."""
+    from supervision.reflections.models import ShareComment, ShareView
+
+    organisation = make.organisation()
+    carys = make.user(Role.link_worker, organisation=organisation, name="Carys Jenkins")
+    huw = make.user(Role.link_worker, organisation=organisation, name="Huw Parry")
+    rhodri = make.user(Role.supervisor, organisation=organisation, name="Rhodri Evans")
+    make.assign(rhodri, carys)
+    make.assign(rhodri, huw)
+    long_text = "A long reflection. " * 1000 + "THE VERY END"
+    hers = make.reflection(carys, structure="gibbs", title="After the group session",
+                           sections={"description": long_text, "feelings": "Tired but hopeful."},
+                           actions="Ask about peer supervision", themes=("b:self_care",))
+    draft = make.reflection(carys, status="draft", title="Not finished", sections={"text": "Half a thought."})
+    share = make.share(hers, rhodri)
+    his = make.reflection(huw, title="Huw's own", sections={"text": "Only Huw may read this."})
+    his_share = make.share(his, rhodri)
+    with app.app_context():
+        db.session.add_all([ShareView(share_id=share), ShareComment(share_id=share, body="Well noticed."),
+                            ShareView(share_id=his_share), ShareComment(share_id=his_share, body="For Huw.")])
+        db.session.commit()
+    return dict(carys=carys, huw=huw, rhodri=rhodri, hers=hers, draft=draft, share=share, his=his,
+                his_share=his_share, long_text=long_text)
+
+
+def test_the_download_holds_the_persons_reflections(app, client, signed_in, reflective):
+    signed_in(reflective["carys"])
+    archive = archive_of(post(client, EXPORT, token_from="/account/my-data"))
+    document = json.loads(archive.read("cwtch-my-data.json"))
+    by_title = {r["title"]: r for r in document["reflections"]}
+    assert set(by_title) == {"After the group session", "Not finished"}
+    hers = by_title["After the group session"]
+    assert hers["sections"][0]["text"] == reflective["long_text"]
+    assert hers["themes"] == ["Looking after myself"] and hers["actions"] == ["Ask about peer supervision"]
+    [share] = hers["shares"]
+    assert share["supervisor_id"] == reflective["rhodri"].id
+    assert len(share["views"]) == 1 and [c["text"] for c in share["comments"]] == ["Well noticed."]
+    assert by_title["Not finished"]["status"] == "draft"
+    raw = archive.read("cwtch-my-data.json").decode("utf-8")
+    assert "Rhodri" not in raw and "Huw" not in raw and "For Huw." not in raw
+
+    pdf = pdf_text(archive.read("cwtch-my-data.pdf"))
+    for expected in ("Your reflections", "After the group session", "Not finished", "Draft",
+                     "Tired but hopeful.", "Ask about peer supervision", "Looking after myself",
+                     "Reflections you shared", "Comments from your supervisors", "Well noticed.",
+                     "THE VERY END"):  # the end of a 19,000-character section: nothing cut off
+        assert expected in pdf, expected
+    assert "Rhodri" not in pdf and "Huw" not in pdf
+
+
+def _reflection_rows(app) -> dict[str, set]:
+    from supervision.reflections.models import Reflection, ReflectionShare, ReflectionTheme, ShareComment, ShareView
+
+    with app.app_context():
+        return {
+            "reflections": set(db.session.scalars(select(Reflection.id))),
+            "themes": set(db.session.scalars(select(ReflectionTheme.reflection_id))),
+            "shares": set(db.session.scalars(select(ReflectionShare.id))),
+            "views": set(db.session.scalars(select(ShareView.share_id))),
+            "comments": set(db.session.scalars(select(ShareComment.share_id))),
+        }
+
+
+def test_deleting_an_account_deletes_its_reflections_and_everything_on_them(app, client, signed_in, reflective):
+    r = reflective
+    before = _reflection_rows(app)
+    assert before["reflections"] == {r["hers"], r["draft"], r["his"]}
+    signed_in(r["carys"])
+    assert post(client, DELETE, {"confirm": "y"}, token_from=DELETE).status_code == 302
+    after = _reflection_rows(app)
+    assert after == {
+        "reflections": {r["his"]},
+        "themes": set(),  # Huw's had none; hers went with it
+        "shares": {r["his_share"]},
+        "views": {r["his_share"]},
+        "comments": {r["his_share"]},
+    }
+
+
+def test_a_deleted_supervisor_takes_the_shares_to_them_but_not_the_reflections(app, client, make, signed_in,
+                                                                                reflective):
+    r = reflective
+    make.user(Role.admin, organisation=make.organisation())  # so Rhodri is not anyone's last admin
+    signed_in(r["rhodri"])
+    assert post(client, DELETE, {"confirm": "y"}, token_from=DELETE).status_code == 302
+    after = _reflection_rows(app)
+    assert after["reflections"] == {r["hers"], r["draft"], r["his"]}
+    assert after["shares"] == after["views"] == after["comments"] == set()

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..labels import role_label
 from ..notifications.kinds import title as notification_title
 from ..notifications.models import Notification, OutboundEmail
+from ..reflections.export import reflections_section
 from .activity import action_label, activity_of, outcome_label
 from .sections import ExportSection, Exporter, PdfTable, iso
 
@@ -133,10 +134,11 @@ def invitations_section(user: User) -> ExportSection:
 
 
 # Each domain that holds a person's data adds its exporter here, in the order the PDF shows them.
-# Reflections, bookings and sessions, debrief requests and pulse answers come with those features.
+# Bookings and sessions, debrief requests and pulse answers come with those features.
 EXPORTERS: list[Exporter] = [
     account_section,
     roles_section,
+    reflections_section,
     notifications_section,
     emails_section,
     activity_section,

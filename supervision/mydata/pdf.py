@@ -3,20 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, render_template
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+from flask import current_app
+from flask_babel import gettext as _
 
 from ..accounts.models import User
+from ..pdf import render_pdf_template
 from .sections import Cell, ExportSection
-
-
-class NoFetching(URLFetcher):
-    """The print template is self-contained. Anything it might load is refused, never fetched:
-    a person's own text must not make the server reach out to the network or the disk."""
-
-    def fetch(self, url, headers=None):
-        raise ValueError(f"the export PDF loads nothing: {url}")
 
 
 def cell_text(value: Cell) -> str:
@@ -29,13 +21,17 @@ def cell_text(value: Cell) -> str:
 
 
 def render_pdf(*, user: User, sections: list[ExportSection], generated_at: datetime, language: str) -> bytes:
-    """Call inside force_locale(language): headings and labels come already translated."""
-    html = render_template(
+    """Call inside force_locale(language): headings and labels come already translated.
+
+    Like every PDF, it goes through supervision.pdf: its fetcher loads the print font from static/
+    and refuses anything else, so a person's own text can never make the server fetch a thing.
+    """
+    return render_pdf_template(
         "mydata/export_pdf.html",
+        title=_("Your data in Cwtch"),
+        language=language,
         user=user,
         sections=sections,
         generated_at=generated_at,
-        language=language,
         cell=cell_text,
     )
-    return HTML(string=html, url_fetcher=NoFetching()).write_pdf()

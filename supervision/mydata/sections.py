@@ -19,6 +19,8 @@ class PdfTable:
     rows: list[list[Cell]]
     # Said instead of an empty table, e.g. "You have no notifications".
     empty: str = ""
+    # Column widths in percent, for a table with one long column; otherwise the columns share alike.
+    widths: list[int] | None = None
 
 
 @dataclass(frozen=True)
