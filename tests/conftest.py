@@ -7,11 +7,12 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pyotp
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 
 from supervision import create_app
@@ -188,6 +189,23 @@ def outbox(app):
         return messages
 
     return read
+
+
+@contextmanager
+def counting_queries(app) -> Iterator[list[str]]:
+    """Every SQL statement run inside the block, so a test can show a page's queries stay bounded."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
 # --- factories -------------------------------------------------------------------------------

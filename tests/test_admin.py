@@ -3,18 +3,17 @@ from __future__ import annotations
 
 import html
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from supervision.accounts import services as account_services
 from supervision.accounts.models import Invitation, Membership, Organisation, Role, User
 from supervision.audit.models import AuditEvent
 from supervision.extensions import db
 
-from .conftest import post, sign_in
+from .conftest import counting_queries, post, sign_in
 
 
 @dataclass
@@ -75,21 +74,6 @@ def test_people_page_lists_people_with_their_roles(client, org, make):
     assert "3 people" in text
     assert "Someone Elsewhere" not in text
 
-
-@contextmanager
-def counting_queries(app):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_people_page_query_count_does_not_grow_with_the_organisation(app, client, org, make):

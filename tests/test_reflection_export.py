@@ -10,7 +10,6 @@ from datetime import date, timedelta
 import pytest
 from flask_babel import force_locale
 from pypdf import PdfReader
-from sqlalchemy import event
 
 from supervision.accounts.models import Role
 from supervision.db import utcnow
@@ -18,7 +17,7 @@ from supervision.extensions import db
 from supervision.reflections.models import ShareComment, ShareView, Theme
 from supervision.reflections.structures import SECTIONS, Structure
 
-from .conftest import make_test_app, sign_in
+from .conftest import counting_queries, make_test_app, sign_in
 
 ALL_PDF = "/reflections/export.pdf"
 ALL_JSON = "/reflections/export.json"
@@ -297,18 +296,8 @@ def test_no_reflections_makes_a_short_pdf_and_an_empty_list(client, make, signed
 # --- queries ------------------------------------------------------------------------------------
 
 def _count_queries(app, client, path: str) -> int:
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counting_queries(app) as statements:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     return len(statements)
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import html
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from supervision.accounts.models import Role, User
 from supervision.extensions import db
@@ -17,7 +15,7 @@ from supervision.reflections import services
 from supervision.reflections.models import Reflection, ReflectionTheme, Status, Theme
 from supervision.reflections.structures import Structure
 
-from .conftest import sign_in
+from .conftest import counting_queries, sign_in
 
 
 def page(response) -> str:
@@ -203,21 +201,6 @@ def test_no_reflections_yet(client, signed_in, author):
 
 # --- a bounded number of queries ------------------------------------------------------------------
 
-@contextmanager
-def counting(app):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
 
 def _client_of(app, person):
     client = app.test_client()
@@ -227,7 +210,7 @@ def _client_of(app, person):
 
 
 def _queries_for(app, client, path: str) -> int:
-    with counting(app) as statements:
+    with counting_queries(app) as statements:
         assert client.get(path).status_code == 200
     return len(statements)
 

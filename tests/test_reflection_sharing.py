@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import html
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from flask import url_for
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy import text as sql
 
 from supervision.accounts.models import Role, SupervisorAssignment
@@ -20,7 +19,7 @@ from supervision.extensions import db
 from supervision.notifications.models import Notification
 from supervision.reflections.models import ReflectionShare, ShareComment, ShareLength, ShareView
 
-from .conftest import post, sign_in
+from .conftest import counting_queries, post, sign_in
 
 TITLE = "A hard week with a client's housing case"
 SECRET_TEXT = "I felt out of my depth with the rent arrears"
@@ -98,21 +97,6 @@ def view_count(app, share_id: int) -> int:
     with app.app_context():
         return len(db.session.scalars(select(ShareView).where(ShareView.share_id == share_id)).all())
 
-
-@contextmanager
-def counting_queries(app):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 # --- every role against every sharing route ---------------------------------------------------------

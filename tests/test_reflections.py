@@ -30,7 +30,7 @@ from supervision.reflections.models import (
 )
 from supervision.reflections.structures import MAX_SECTION, MAX_TITLE, Structure
 
-from .conftest import post
+from .conftest import counting_queries, post
 
 VALID_NHS_NUMBER = "943 476 5919"  # passes the modulus-11 check
 TITLE = "Rent arrears and a long phone call"
@@ -560,20 +560,8 @@ def test_the_database_row_holds_no_plaintext(app, client, signed_in, world):
 # --- the view page's queries do not grow with its shares ------------------------------------------
 
 def _view_queries(app, client, reflection_id: int) -> int:
-    from sqlalchemy import event
-
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counting_queries(app) as statements:
         assert client.get(f"/reflections/{reflection_id}").status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     return len(statements)
 
 
