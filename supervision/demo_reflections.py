@@ -25,6 +25,7 @@ from .reflections.models import (
     Status,
     Theme,
 )
+from .reflections.sharing import LENGTH_DAYS
 from .reflections.structures import Structure
 
 # (organisation, English name, Welsh name): themes the demo admins added to the built-in ones.
@@ -278,7 +279,7 @@ def _write(author: User, demo: DemoReflection, *, themes: dict[str, Theme], peop
         created = now - timedelta(days=demo_share.created_days_ago)
         share = ReflectionShare(
             supervisor_id=people[demo_share.supervisor].id, length=demo_share.length, created_at=created,
-            expires_at=created + timedelta(days=7 if demo_share.length == ShareLength.week else 30),
+            expires_at=created + LENGTH_DAYS[demo_share.length],
             revoked_at=(now - timedelta(days=demo_share.revoked_days_ago)
                         if demo_share.revoked_days_ago is not None else None),
         )
