@@ -35,6 +35,14 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     from .mfa import routes as mfa_routes
     from .mydata import routes as mydata_routes
     from .notifications import routes as notifications_routes
+    from .booking import (  # noqa: F401  (they add views to bp)
+        calendar_routes,
+        link_worker_routes,
+        record_routes,
+        setup_routes,
+        supervisor_routes,
+    )
+    from .booking.blueprint import bp as booking_bp
     from .reflections import export_routes, routes, share_routes  # noqa: F401  (they add views to bp)
     from .reflections.blueprint import bp as reflections_bp
 
@@ -45,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     app.register_blueprint(notifications_routes.bp)
     app.register_blueprint(mydata_routes.bp)
     app.register_blueprint(reflections_bp)
+    app.register_blueprint(booking_bp)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -55,6 +55,10 @@ def _sqlite_enforces_foreign_keys(dbapi_connection, connection_record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Writers that meet the write lock wait for it rather than failing with "database is
+        # locked"; WAL lets readers carry on while one writer holds it (see booking/locking.py).
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
 

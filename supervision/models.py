@@ -21,3 +21,14 @@ from .reflections.models import (  # noqa: F401
     ShareView,
     Theme,
 )
+from .booking.models import (  # noqa: F401
+    AvailabilityBlock,
+    AvailabilityWindow,
+    Booking,
+    BookingEvent,
+    CalendarFeed,
+    SessionRecord,
+    SessionType,
+    SupervisionSession,
+    SupervisorSettings,
+)

@@ -16,9 +16,14 @@ def nav_items() -> list[dict]:
     if current_user.has_role(Role.link_worker):
         items.append({"href": url_for("reflections.index"), "text": _("Reflections"),
                       "active": request.blueprint == "reflections" and not _supervisor_page()})
+    if current_user.has_role(Role.link_worker):
+        items.append({"href": url_for("booking.index"), "text": _("Supervision"),
+                      "active": request.blueprint == "booking" and not _supervisor_booking_page()})
     if current_user.has_role(Role.supervisor):
         items.append({"href": url_for("reflections.shared_with_me"), "text": _("Shared with you"),
                       "active": _supervisor_page()})
+        items.append({"href": url_for("booking.supervisor_home"), "text": _("Your sessions"),
+                      "active": _supervisor_booking_page()})
     if current_user.has_role(Role.admin):
         items.append({"href": url_for("admin.index"), "text": _("Organisation admin"),
                       "active": request.blueprint == "admin"})
@@ -30,6 +35,12 @@ def nav_items() -> list[dict]:
 
 def _supervisor_page() -> bool:
     return (request.endpoint or "").startswith("reflections.shared")
+
+
+def _supervisor_booking_page() -> bool:
+    # Supervisor-side booking endpoints are named supervisor_* and setup_*; the rest are the link worker's.
+    endpoint = request.endpoint or ""
+    return endpoint.startswith(("booking.supervisor_", "booking.setup_"))
 
 
 def unread_notifications() -> int:

@@ -419,3 +419,103 @@ def signed_in(client):
 def pytest_report_header(config):
     # .ci/run reads this line to prove which database the run used.
     return f"database: {'postgresql' if postgres_server_url() else 'sqlite'}"
+
+
+# --- booking factories -------------------------------------------------------------------------
+
+def _booking_factories():
+    """Factories for availability, session types, sessions and bookings, written straight to the
+    database (no rules applied), for tests that need a calendar in a given state."""
+    import datetime as _dt
+
+    from supervision.booking import models as bm
+
+    def supervisor_settings(self, supervisor: _Detached, **fields) -> None:
+        with self.app.app_context():
+            settings = db.session.scalar(select(bm.SupervisorSettings).where(bm.SupervisorSettings.user_id == supervisor.id))
+            if settings is None:
+                settings = bm.SupervisorSettings(user_id=supervisor.id)
+                db.session.add(settings)
+            for key, value in fields.items():
+                setattr(settings, key, value)
+            db.session.commit()
+
+    def window(self, supervisor: _Detached, weekday: int, start: str = "09:00", end: str = "17:00") -> int:
+        """A weekly window; start and end are "HH:MM" in Europe/London."""
+        def minutes(hhmm: str) -> int:
+            hours, _, mins = hhmm.partition(":")
+            return int(hours) * 60 + int(mins)
+
+        with self.app.app_context():
+            row = bm.AvailabilityWindow(supervisor_id=supervisor.id, weekday=weekday,
+                                        start_minute=minutes(start), end_minute=minutes(end))
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+    def session_type(self, supervisor: _Detached, *, kind: str = "one_to_one", name: str | None = None,
+                     length: int = 60, capacity: int | None = None, min_attendees: int | None = None,
+                     location: str = "online", organisation: Organisation | None = None,
+                     active: bool = True) -> int:
+        organisation = organisation or supervisor.organisation
+        group = kind == "group"
+        with self.app.app_context():
+            row = bm.SessionType(
+                supervisor_id=supervisor.id, organisation_id=organisation.id, kind=bm.SessionKind(kind),
+                name=name or ("Peer supervision group" if group else "One-to-one supervision"),
+                length_minutes=length, capacity=capacity or (6 if group else 1),
+                min_attendees=min_attendees or (3 if group else 1),
+                location_kind=bm.LocationKind(location),
+                address="Ty Cwtch, 1 Heol y Bont, Pen-y-bont" if location == "in_person" else None,
+                online_link="https://meet.example.org/cwtch-room" if location == "online" else None,
+                active=active,
+            )
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+    def block(self, supervisor: _Detached, starts_at: _dt.datetime, ends_at: _dt.datetime,
+              cover_note: str | None = None) -> int:
+        with self.app.app_context():
+            row = bm.AvailabilityBlock(supervisor_id=supervisor.id, starts_at=starts_at, ends_at=ends_at,
+                                       cover_note=cover_note)
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+    def supervision_session(self, session_type_id: int, starts_at: _dt.datetime, *,
+                            status: str = "active") -> int:
+        """A session of this type at this start (UTC), copying the type's details."""
+        with self.app.app_context():
+            kind = db.session.get(bm.SessionType, session_type_id)
+            row = bm.SupervisionSession(
+                supervisor_id=kind.supervisor_id, organisation_id=kind.organisation_id,
+                session_type_id=kind.id, kind=kind.kind, starts_at=starts_at,
+                ends_at=starts_at + _dt.timedelta(minutes=kind.length_minutes), capacity=kind.capacity,
+                min_attendees=kind.min_attendees, location_kind=kind.location_kind, address=kind.address,
+                online_link=kind.online_link, status=bm.SessionStatus(status),
+                cancelled_at=starts_at if status == "cancelled" else None,
+            )
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+    def booking(self, session_id: int, link_worker: _Detached, *, status: str = "confirmed",
+                agenda: str | None = None, attendance: str | None = None, expires_at=None,
+                created_at=None) -> int:
+        from supervision.db import utcnow
+
+        with self.app.app_context():
+            row = bm.Booking(session_id=session_id, link_worker_id=link_worker.id,
+                             status=bm.BookingStatus(status), agenda=agenda,
+                             attendance=bm.Attendance(attendance) if attendance else None,
+                             expires_at=expires_at, created_at=created_at or utcnow())
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+    return {f.__name__: f for f in (supervisor_settings, window, session_type, block, supervision_session, booking)}
+
+
+for _name, _function in _booking_factories().items():
+    setattr(Factory, _name, _function)

@@ -45,6 +45,9 @@ def _retention_checks() -> list[CheckConstraint]:
         for name, (_default, low, high) in RETENTION_LIMITS.items()
     ]
 
+# One supervision session a month by default: (default, minimum, maximum) days between sessions.
+SUPERVISION_STANDARD_DAYS = (30, 7, 92)
+
 
 class Role(str, enum.Enum):
     link_worker = "link_worker"
@@ -89,6 +92,8 @@ class Organisation(Base):
     __table_args__ = (
         CheckConstraint(f"report_k >= {MIN_REPORT_K}", name="report_k_at_least_5"),
         *_retention_checks(),
+        CheckConstraint(f"supervision_standard_days BETWEEN {SUPERVISION_STANDARD_DAYS[1]} AND "
+                        f"{SUPERVISION_STANDARD_DAYS[2]}", name="supervision_standard_days_in_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,6 +108,9 @@ class Organisation(Base):
     retention_debrief_months: Mapped[int] = _retention_column("retention_debrief_months")
     retention_audit_months: Mapped[int] = _retention_column("retention_audit_months")
     retention_invitation_days: Mapped[int] = _retention_column("retention_invitation_days")
+    # The supervision standard: each link worker should attend a session at least this often.
+    supervision_standard_days: Mapped[int] = mapped_column(
+        Integer, default=SUPERVISION_STANDARD_DAYS[0], server_default=text(str(SUPERVISION_STANDARD_DAYS[0])))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")

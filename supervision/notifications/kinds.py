@@ -9,6 +9,21 @@ KINDS = {
     "supervisors_changed": _l("Your supervisors in Cwtch have changed"),
     "reflection_shared": _l("A link worker has shared a reflection with you"),
     "reflection_comment": _l("Your supervisor has commented on a reflection you shared"),
+    "booking_requested": _l("A link worker has asked for a supervision session"),
+    "booking_confirmed": _l("A supervision session is confirmed"),
+    "booking_declined": _l("Your request for a supervision session was declined"),
+    "booking_proposed": _l("Your supervisor has proposed another time for your session"),
+    "proposal_accepted": _l("A link worker accepted the time you proposed"),
+    "proposal_declined": _l("A link worker declined the time you proposed"),
+    "booking_cancelled": _l("A supervision session has been cancelled"),
+    "booking_rescheduled": _l("A supervision session has moved to another time"),
+    "booking_expired": _l("Your request for a supervision session expired before it was reviewed"),
+    "waitlist_promoted": _l("A place came up: you are booked into a group session"),
+    "group_below_minimum": _l("A group session was cancelled because too few people booked"),
+    "booking_reminder_24h": _l("Reminder: you have a supervision session tomorrow"),
+    "booking_reminder_1h": _l("Reminder: you have a supervision session in an hour"),
+    "session_record_updated": _l("The record of a supervision session has been updated"),
+    "coverage_due": _l("Supervision is due soon"),
 }
 
 
