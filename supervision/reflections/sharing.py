@@ -36,12 +36,19 @@ class SharingError(Exception):
 
 
 def next_session_end(author_id: int, supervisor_id: int, after: datetime) -> datetime | None:
-    """When the author's next supervision session with this supervisor ends, if one is booked.
+    """When the author's next supervision session with this supervisor ends, if one is booked: the
+    end of their next active, confirmed one-to-one session with them that ends after `after`."""
+    from ..booking.models import Booking, BookingStatus, SessionKind, SessionStatus, SupervisionSession
 
-    Booking (issue 6) is not built yet, so there is never one: a "next session" share lasts
-    NEXT_SESSION_CAP. Connect this when sessions exist.
-    """
-    return None
+    return db.session.scalar(
+        select(func.min(SupervisionSession.ends_at))
+        .join(Booking, Booking.session_id == SupervisionSession.id)
+        .where(Booking.link_worker_id == author_id, Booking.status == BookingStatus.confirmed,
+               SupervisionSession.supervisor_id == supervisor_id,
+               SupervisionSession.kind == SessionKind.one_to_one,
+               SupervisionSession.status == SessionStatus.active,
+               SupervisionSession.ends_at > after)
+    )
 
 
 def expiry_for(length: ShareLength, *, author_id: int, supervisor_id: int, now: datetime) -> datetime:
@@ -50,6 +57,35 @@ def expiry_for(length: ShareLength, *, author_id: int, supervisor_id: int, now: 
     cap = now + NEXT_SESSION_CAP
     session_end = next_session_end(author_id, supervisor_id, now)
     return min(session_end, cap) if session_end is not None and session_end > now else cap
+
+
+def sync_next_session_shares(author_id: int, supervisor_id: int, now: datetime) -> int:
+    """Make live "until the next session" shares from this author to this supervisor end when their
+    next session now ends (a booking was confirmed, moved or cancelled), and never later than
+    NEXT_SESSION_CAP after they were made. Marks the shares that end because the session ends.
+    Says how many shares it changed."""
+    shares = db.session.scalars(
+        select(ReflectionShare)
+        .join(Reflection, Reflection.id == ReflectionShare.reflection_id)
+        .where(Reflection.author_id == author_id, ReflectionShare.supervisor_id == supervisor_id,
+               ReflectionShare.length == ShareLength.next_session,
+               ReflectionShare.revoked_at.is_(None), ReflectionShare.expires_at > now)
+    ).all()
+    if not shares:
+        return 0
+    session_end = next_session_end(author_id, supervisor_id, now)
+    changed = 0
+    for share in shares:
+        cap = share.created_at + NEXT_SESSION_CAP
+        by_session = session_end is not None and session_end < cap
+        expires_at = session_end if by_session else cap
+        if expires_at <= share.created_at:  # cannot happen for a live share; the CHECK would refuse it
+            continue
+        if share.expires_at != expires_at or share.ended_by_session != by_session:
+            share.expires_at, share.ended_by_session = expires_at, by_session
+            changed += 1
+    db.session.flush()
+    return changed
 
 
 def share_reflection(*, reflection: Reflection, supervisor: User, length: ShareLength,
@@ -75,9 +111,11 @@ def share_reflection(*, reflection: Reflection, supervisor: User, length: ShareL
         .values(revoked_at=now)
         .execution_options(synchronize_session="fetch")
     )
+    expires_at = expiry_for(length, author_id=reflection.author_id, supervisor_id=supervisor.id, now=now)
     share = ReflectionShare(
-        reflection=reflection, supervisor_id=supervisor.id, length=length, created_at=now,
-        expires_at=expiry_for(length, author_id=reflection.author_id, supervisor_id=supervisor.id, now=now),
+        reflection=reflection, supervisor_id=supervisor.id, length=length, created_at=now, expires_at=expires_at,
+        # Ends with the next session rather than at the cap: the share stays in step with the booking.
+        ended_by_session=length == ShareLength.next_session and expires_at < now + NEXT_SESSION_CAP,
     )
     db.session.add(share)
     db.session.flush()
