@@ -71,6 +71,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_DATA_EXPORTS": "5 per hour",
         "RATELIMIT_REPORT_DOWNLOADS": "30 per hour",
         "RATELIMIT_REFLECTION_PDFS": "30 per hour",
+        "RATELIMIT_CALENDAR_FEED": "60 per hour",
         # A file of encryption keys, one per line, the current one first; the alternative to
         # ENCRYPTION_KEYS, and the one `rotate-keys` can rotate. Development: instance/encryption_key.
         "ENCRYPTION_KEYS_FILE": None,

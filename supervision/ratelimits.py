@@ -35,6 +35,11 @@ def by_user() -> str:
     return by_ip()  # the view will send them to sign in; they still cannot hammer it
 
 
+def by_feed_token() -> str:
+    token = (request.view_args or {}).get("token", "")
+    return "feed:" + hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class EndpointLimit:
     endpoint: str
@@ -53,6 +58,10 @@ LIMITS: tuple[EndpointLimit, ...] = (
     # Printing PDFs is the most expensive work a person can ask for; JSON is cheap and left alone.
     EndpointLimit("reflections.export_pdf", "RATELIMIT_REFLECTION_PDFS", by_user, methods=None),
     EndpointLimit("reflections.export_one_pdf", "RATELIMIT_REFLECTION_PDFS", by_user, methods=None),
+    # The public calendar feed, per feed address: calendar apps poll every few minutes at most.
+    # Not per IP: Google's and Microsoft's servers fetch everyone's feeds from shared addresses.
+    # Guessing is no risk (32 random bytes), so an unknown token costs only a hash lookup.
+    EndpointLimit("booking.calendar_ics", "RATELIMIT_CALENDAR_FEED", by_feed_token, methods=None),
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from supervision.accounts.models import Invitation, Role
+from supervision.accounts.models import Invitation, Role, User
 from supervision.extensions import db
 from supervision.ratelimits import EXTENSION, LIMITS, limited_endpoints
 
@@ -18,6 +18,7 @@ LOW = {
     "RATELIMIT_INVITATIONS": "2 per hour",
     "RATELIMIT_DATA_EXPORTS": "2 per hour",
     "RATELIMIT_REPORT_DOWNLOADS": "2 per hour",
+    "RATELIMIT_CALENDAR_FEED": "3 per hour",
 }
 
 
@@ -113,6 +114,25 @@ def test_invitations_are_limited_per_admin(limited_app):
     assert emails == {"new0@example.org", "new1@example.org", "new3@example.org"}
     # The form itself still opens for the admin who was refused.
     assert client.get(f"/admin/organisations/{organisation.id}/invite").status_code == 200
+
+
+def test_calendar_feeds_are_limited_per_feed_not_per_address(limited_app):
+    """A feed fetched too often is refused for a while; other feeds fetched from the same address
+    (as Google's and Microsoft's servers fetch everyone's) carry on."""
+    from supervision.booking import feed
+    from supervision.db import utcnow
+
+    make = Factory(limited_app)
+    first, second = make.user(Role.link_worker), make.user(Role.link_worker)
+    with limited_app.app_context():
+        tokens = [feed.create_or_renew(db.session.get(User, person.id), now=utcnow()) for person in (first, second)]
+        db.session.commit()
+    calendar_service = _client(limited_app, "192.0.2.7")
+    for _ in range(3):
+        assert calendar_service.get(f"/supervision/calendar/{tokens[0]}.ics").status_code == 200
+    _assert_refused(calendar_service.get(f"/supervision/calendar/{tokens[0]}.ics"))
+    _assert_refused(_client(limited_app, "192.0.2.8").get(f"/supervision/calendar/{tokens[0]}.ics"))
+    assert calendar_service.get(f"/supervision/calendar/{tokens[1]}.ics").status_code == 200
 
 
 def test_the_refusal_page_is_in_the_persons_language(limited_app):
