@@ -403,3 +403,34 @@ def test_admin_pages_link_only_to_admin_account_and_general_pages(app, client, o
             assert endpoint.startswith(ADMIN_CAN_REACH), (suffix, target, endpoint)
             seen.add(endpoint)
     assert {"admin.people", "admin.invite", "admin.settings", "admin.person", "admin.deactivate"} <= seen
+
+
+# --- the supervision standard ------------------------------------------------------------------
+
+def test_the_supervision_standard_is_shown_with_its_hint_and_saved(app, client, org):
+    text = page(client.get(org.path("settings")))
+    assert 'name="supervision_standard_days" type="text" value="30"' in text
+    assert "30 days is about once a month" in text
+    response = post(client, org.path("settings"), {**SETTINGS, "supervision_standard_days": " 14 "})
+    assert response.status_code == 302
+    assert organisation(app, org.id).supervision_standard_days == 14
+    post(client, org.path("settings"), {**SETTINGS, "supervision_standard_days": ""})
+    assert organisation(app, org.id).supervision_standard_days == 30
+
+
+@pytest.mark.parametrize("days,message", [
+    ("6", "The supervision standard must be between 7 and 92 days"),
+    ("93", "The supervision standard must be between 7 and 92 days"),
+    ("-30", "The supervision standard must be between 7 and 92 days"),
+    ("a month", "Enter how often link workers should have supervision, as a whole number of days"),
+    ("14.5", "Enter how often link workers should have supervision, as a whole number of days"),
+])
+def test_a_bad_supervision_standard_is_refused_and_keeps_what_was_typed(app, client, org, days, message):
+    post(client, org.path("settings"), {**SETTINGS, "supervision_standard_days": "21"})
+    response = post(client, org.path("settings"), {**SETTINGS, "name": "Changed name",
+                                                   "supervision_standard_days": days})
+    assert response.status_code == 200
+    assert message in error_summary(response)
+    assert f'name="supervision_standard_days" type="text" value="{days}"' in page(response)
+    saved = organisation(app, org.id)
+    assert (saved.name, saved.supervision_standard_days) == ("Ogmore Valleys Community Connectors", 21)

@@ -14,7 +14,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import Email, NumberRange, Optional, StopValidation, ValidationError
 
 from ..accounts.forms import EMAIL_INVALID
-from ..accounts.models import MIN_REPORT_K, RETENTION_LIMITS, Role
+from ..accounts.models import MIN_REPORT_K, RETENTION_LIMITS, SUPERVISION_STANDARD_DAYS, Role
 from ..forms import WholeNumberField, max_length, required
 from ..labels import KIND_LABELS, REGION_LABELS, ROLE_LABELS
 
@@ -131,6 +131,21 @@ class OrganisationSettingsForm(FlaskForm):
         widget=GovTextInput(),
         description=_l("For example cysylltydd cymunedol. Leave empty for gweithiwr cyswllt"),
         validators=[Optional(), max_length(80)],
+    )
+    supervision_standard_days = WholeNumberField(
+        _l("Supervision standard"),
+        invalid_message=_l("Enter how often link workers should have supervision, as a whole number of days"),
+        widget=GovTextInput(),
+        description=_l("How often each link worker should have a supervision session, in days from %(low)s to "
+                       "%(high)s. 30 days is about once a month. Leave empty for 30 days",
+                       low=SUPERVISION_STANDARD_DAYS[1], high=SUPERVISION_STANDARD_DAYS[2]),
+        # Empty means the default, as with the retention periods below.
+        validators=[
+            Optional(),
+            NumberRange(min=SUPERVISION_STANDARD_DAYS[1], max=SUPERVISION_STANDARD_DAYS[2],
+                        message=_l("The supervision standard must be between %(low)s and %(high)s days",
+                                   low=SUPERVISION_STANDARD_DAYS[1], high=SUPERVISION_STANDARD_DAYS[2])),
+        ],
     )
     retention_pulse_months = retention_field(
         "retention_pulse_months",

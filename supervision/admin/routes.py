@@ -7,7 +7,14 @@ from flask_login import current_user
 
 from ..accounts import services as account_services
 from ..accounts.messages import MESSAGES, attach
-from ..accounts.models import RETENTION_LIMITS, Invitation, OrganisationKind, Region, Role
+from ..accounts.models import (
+    RETENTION_LIMITS,
+    SUPERVISION_STANDARD_DAYS,
+    Invitation,
+    OrganisationKind,
+    Region,
+    Role,
+)
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..permissions import can_administer, organisation_for_admin_or_404, role_required
@@ -179,6 +186,9 @@ def settings(organisation_id: int):
                 job_title_en=form.job_title_en.data,
                 job_title_cy=form.job_title_cy.data,
                 retention={name: getattr(form, name).data for name in RETENTION_LIMITS},
+                supervision_standard_days=(SUPERVISION_STANDARD_DAYS[0]
+                                           if form.supervision_standard_days.data is None
+                                           else form.supervision_standard_days.data),
             )
         except account_services.AccountError as error:
             db.session.rollback()

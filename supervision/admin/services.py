@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import (
     RETENTION_LIMITS,
+    SUPERVISION_STANDARD_DAYS,
     Invitation,
     Membership,
     Organisation,
@@ -146,8 +147,10 @@ def update_settings(
     job_title_en: str | None,
     job_title_cy: str | None,
     retention: dict[str, int | None] | None = None,
+    supervision_standard_days: int | None = None,
 ) -> None:
     """`retention` maps Organisation retention columns to new values (None: the default).
+    `supervision_standard_days` None leaves the supervision standard as it is.
 
     The form checks the limits; the table's CHECK constraints are the last guard.
     """
@@ -169,6 +172,11 @@ def update_settings(
         if column not in RETENTION_LIMITS:
             raise ValueError(f"not a retention setting: {column}")
         setattr(organisation, column, RETENTION_LIMITS[column][0] if value is None else value)
+    if supervision_standard_days is not None:
+        low, high = SUPERVISION_STANDARD_DAYS[1], SUPERVISION_STANDARD_DAYS[2]
+        if not low <= supervision_standard_days <= high:
+            raise ValueError(f"supervision standard out of range: {supervision_standard_days}")
+        organisation.supervision_standard_days = supervision_standard_days
     db.session.flush()
     record(action="organisation_settings", actor_id=actor.id, organisation_id=organisation.id,
            target_type="organisation", target_id=organisation.id)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Invitation, Membership, User
 from ..extensions import db
+from ..booking.export import bookings_section
 from ..labels import role_label
 from ..notifications.kinds import title as notification_title
 from ..notifications.models import Notification, OutboundEmail
@@ -134,11 +135,12 @@ def invitations_section(user: User) -> ExportSection:
 
 
 # Each domain that holds a person's data adds its exporter here, in the order the PDF shows them.
-# Bookings and sessions, debrief requests and pulse answers come with those features.
+# Debrief requests and pulse answers come with those features.
 EXPORTERS: list[Exporter] = [
     account_section,
     roles_section,
     reflections_section,
+    bookings_section,
     notifications_section,
     emails_section,
     activity_section,

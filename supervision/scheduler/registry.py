@@ -10,6 +10,7 @@ JOB_MODULES = [
     "supervision.notifications.jobs",
     "supervision.accounts.jobs",
     "supervision.retention.jobs",
+    "supervision.booking.jobs",
 ]
 
 
