@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from .accounts.models import (
     Role,
     User,
 )
+from .demo_booking import seed_bookings
 from .demo_reflections import seed_reflections
 from .extensions import db
 
@@ -101,8 +103,9 @@ def _demo_activity(ogmore: Organisation) -> None:
                link=path_for("accounts.settings"), email=False)
 
 
-def seed_demo() -> str:
-    """Create or complete the demo data. Running it twice changes nothing."""
+def seed_demo(now: datetime | None = None) -> str:
+    """Create or complete the demo data. Running it twice changes nothing. `now` places the
+    supervision calendar in time (tests freeze it); it defaults to the real time."""
     password_hash = passwords.hash_password(current_app.config["DEMO_PASSWORD"])
     ogmore = _organisation(
         OGMORE, kind=OrganisationKind.county_voluntary_council, region=Region.cwm_taf_morgannwg,
@@ -137,9 +140,11 @@ def seed_demo() -> str:
     db.session.flush()
     _demo_activity(ogmore)
     written = seed_reflections(by_name)
+    sessions = seed_bookings(by_name, now=now)
     return (
         f"Demo data ready: {OGMORE} and {TEIFI}"
         + (f", with {written} reflections" if written else "")
+        + (f", {sessions} supervision sessions" if sessions else "")
         + f". Sign in as {DEMO_ACCOUNTS[0].email} (or supervisor@, employer@, admin@, cymraeg@) "
         "with the password in README.md."
     )

@@ -278,7 +278,10 @@ def test_keyboard_only(page, demo_password):
     assert focused["text"] == "Home", focused
     _assert_focus_visible(page)
     focused = _tab_until(page, lambda f: f["inNav"] and f["tag"] == "a", limit=1)
-    assert focused["text"] == "Reflections", focused  # a link worker's own area comes next
+    assert focused["text"] == "Reflections", focused  # a link worker's own areas come next
+    _assert_focus_visible(page)
+    focused = _tab_until(page, lambda f: f["inNav"] and f["tag"] == "a", limit=1)
+    assert focused["text"] == "Supervision", focused
     _assert_focus_visible(page)
     focused = _tab_until(page, lambda f: f["inNav"] and f["text"] == "Your account", limit=1)
     _assert_focus_visible(page)
