@@ -20,6 +20,7 @@ from supervision.extensions import db
 from supervision.notifications import services as notification_services
 
 from .conftest import PASSWORD, sign_in
+from .form_fuzzing_booking import add_booking_world, booking_candidates
 
 # A form field that sets a column of another name.
 ALIASES = {
@@ -65,6 +66,9 @@ class World:
     reflection_id: int = 0  # the link worker's, shared with the supervisor (share_id)
     share_id: int = 0
     theme_id: int = 0  # one of the organisation's own reflection themes
+    # Booking objects by what they are (form_fuzzing_booking.py), and a free slot for the link worker.
+    booking_ids: dict[str, int] = field(default_factory=dict)
+    slot_start: str = ""
     # Each world signs in from an address of its own: fuzzing the sign-in form trips the throttle.
     ip: str = field(default_factory=lambda: "10." + ".".join(str(b) for b in uuid.uuid4().bytes[:3]))
 
@@ -122,6 +126,7 @@ def build_world(app, make) -> World:
                              name_cy=f"Wedi'i archifo {suffix}", archived_at=utcnow()))
         db.session.commit()
         world.theme_id = theme.id
+    add_booking_world(app, make, world)
     return world
 
 
@@ -155,11 +160,14 @@ def argument_sets(rule, world: World, role: str) -> list[dict]:
         "reflection_id": [world.reflection_id],
         "share_id": [world.share_id],
         "theme_id": [world.theme_id],
+        **booking_candidates(world),
     }
     names = sorted(rule.arguments)
     # An argument nobody knows yet gets a real id; if the page then never opens, the test says so.
     choices = [candidates.get(name, [world.people["link_worker"].id]) for name in names]
-    return [dict(zip(names, values)) for values in product(*choices)]
+    # Query-string values a page needs to show its form.
+    query = {"start": world.slot_start} if rule.endpoint in ("booking.book_slot", "booking.reschedule") else {}
+    return [{**dict(zip(names, values)), **query} for values in product(*choices)]
 
 
 # --- finding the forms ---------------------------------------------------------------------------
@@ -262,11 +270,26 @@ def plausible(form_field: FormField) -> st.SearchStrategy[str]:
         return st.sampled_from([PASSWORD, "granite kettle orchard lantern", "password1234"])
     if name == "code":
         return st.from_regex(r"\A[0-9]{6}\Z")
-    if name in ("report_k",) or name.startswith("retention_"):
-        return st.integers(-5, 200).map(str)
+    if name in ("report_k",) or name.startswith("retention_") or name in NUMBER_FIELDS:
+        return st.integers(-5, 400).map(str)
+    # GOV.UK date inputs (name-day, name-month, name-year), and times of day: near today, and odd.
+    if name.endswith("-day"):
+        return st.integers(0, 32).map(str)
+    if name.endswith("-month"):
+        return st.integers(0, 13).map(str)
+    if name.endswith("-year"):
+        return st.integers(2025, 2028).map(str)
+    if name in TIME_FIELDS:
+        return st.sampled_from(["09:30", "2pm", "14:15", "00:00", "23:59", "24:00", "25:00", "1:30", "9.30am"])
     if name == "next":
         return st.sampled_from(["/home", "//evil.example", "https://evil.example/", "/\\evil.example"])
     return st.text(min_size=1, max_size=40)
+
+
+# Booking and organisation settings typed as numbers, and times of day.
+NUMBER_FIELDS = {"buffer_minutes", "min_notice_hours", "max_days_ahead", "weekly_cap", "cancel_cutoff_hours",
+                 "capacity", "min_attendees", "length_minutes", "supervision_standard_days"}
+TIME_FIELDS = {"start", "end", "start_time", "end_time", "session_time"}
 
 
 def poisoned(form_field: FormField) -> st.SearchStrategy[str]:
@@ -332,8 +355,10 @@ def typical(form_field: FormField) -> str:
         return "granite kettle orchard lantern"
     if name == "code":
         return "123456"
-    if name == "report_k" or name.startswith("retention_"):
+    if name == "report_k" or name.startswith("retention_") or name in NUMBER_FIELDS:
         return "12"
+    if name in TIME_FIELDS:
+        return "10:00"
     if name == "next":
         return "/home"
     return "Cwtch"

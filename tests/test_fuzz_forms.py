@@ -47,6 +47,9 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 # Forms whose success is slow (building a PDF, hashing passwords) get fewer examples.
 SLOW_EXAMPLES = {"mydata.export": 3}
 
+_BOOKING_STEP = {"supervision_session", "booking", "booking_event", "notification", "outbound_email",
+                 "email_attachment", "reflection_share.expires_at", "reflection_share.ended_by_session"}
+
 # What each endpoint is for, beyond its fields: "table.column" it may update, "table" whose rows it
 # may update or delete. New rows are allowed, unless they take a value from a field not on the
 # form or point at the other organisation (form_fuzzing.unexplained_changes).
@@ -89,6 +92,25 @@ EFFECTS: dict[str, set[str]] = {
     "admin.restore_theme": {"theme.archived_at"},
     "admin.supervisors": {"supervisor_assignment", "reflection_share.revoked_at", "notification",
                           "outbound_email", "audit_event"},
+    # Booking (issue 6). A step on a booking records an event, tells people (notification, email with
+    # its .ics file), raises calendar sequences, and moves "until the next session" shares' ends.
+    **{endpoint: _BOOKING_STEP for endpoint in (
+        "booking.book_slot", "booking.join_group", "booking.cancel", "booking.reschedule", "booking.respond",
+        "booking.supervisor_review", "booking.supervisor_cancel_booking", "booking.supervisor_cancel_session",
+        "booking.supervisor_reschedule", "booking.supervisor_capacity", "booking.supervisor_schedule_group",
+        "booking.supervisor_attendance")},
+    "booking.record": {"session_record", "notification", "outbound_email"},
+    "booking.calendar_feed_create": {"calendar_feed"},
+    "booking.calendar_feed_renew": {"calendar_feed"},
+    "booking.setup_settings": {"supervisor_settings"},
+    "booking.setup_add_window": {"availability_window"},
+    "booking.setup_remove_window": {"availability_window"},
+    "booking.setup_add_type": {"session_type"},
+    "booking.setup_edit_type": {"session_type"},
+    "booking.setup_archive_type": {"session_type.active"},
+    "booking.setup_restore_type": {"session_type.active"},
+    "booking.setup_add_block": {"availability_block"},
+    "booking.setup_remove_block": {"availability_block"},
 }
 
 
