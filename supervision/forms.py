@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import IntegerField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, StopValidation
 
 
 def required(message: str) -> DataRequired:
@@ -38,3 +38,14 @@ class WholeNumberField(IntegerField):
         except ValueError:
             self.data = None
             raise ValueError(self.invalid_message)
+
+
+def one_of_the_offered(message):
+    """Only a value the page offered: a crafted value is an error on the form, never a 500."""
+
+    def check(form, field) -> None:
+        if field.data not in {choice.value for choice in field.choices}:
+            field.errors[:] = []
+            raise StopValidation(message)
+
+    return check

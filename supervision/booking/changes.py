@@ -21,8 +21,8 @@ from .permissions import can_cancel, can_mark_attendance, can_reschedule, cutoff
 from .slots import check_bookable, check_supervisor_free
 from .steps import (
     cancel_session_row,
+    cancel_with_everyone,
     now_or_utcnow,
-    open_bookings,
     promote_waiting_list,
     reload_booking,
     reload_session,
@@ -82,14 +82,7 @@ def cancel_session(*, session: SupervisionSession, actor: User, reason: str,
         raise BookingError("not_yours", _l("You can only cancel your own sessions."))
     require_future(session, now)
     reason = required_reason(reason)
-    cancel_session_row(session, now)
-    bookings = open_bookings(session.id)
-    for booking in bookings:
-        set_status(booking, BookingStatus.cancelled, now)
-    db.session.flush()
-    for booking in bookings:
-        events.record(booking, Action.session_cancelled, actor=actor, now=now, reason=reason)
-        messages.announce(booking, Action.session_cancelled, now=now, to_link_worker=True, to_supervisor=False)
+    for booking in cancel_with_everyone(session, Action.session_cancelled, actor=actor, now=now, reason=reason):
         sync_shares(booking, now)
     if session.kind == SessionKind.group:
         messages.announce_session_change(session, Action.session_cancelled, now=now)

@@ -13,7 +13,7 @@ from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
-from ..forms import WholeNumberField, max_length
+from ..forms import WholeNumberField, max_length, one_of_the_offered
 from ..reflections.forms import GovDateField
 from .availability import MAX_COVER_NOTE, SETTING_LIMITS, SettingsData
 from .errors import BookingError
@@ -61,17 +61,6 @@ def between(bounds: tuple[int, int], message):
     def check(form, field) -> None:
         if field.data is not None and not bounds[0] <= field.data <= bounds[1]:
             raise ValidationError(message)
-
-    return check
-
-
-def one_of_the_offered(message):
-    """Only a value the page offered: a crafted value is an error on the form, never a 500."""
-
-    def check(form, field) -> None:
-        if field.data not in {choice.value for choice in field.choices}:
-            field.errors[:] = []
-            raise StopValidation(message)
 
     return check
 

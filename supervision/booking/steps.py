@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ..accounts.models import User
 from ..db import utcnow
 from ..extensions import db
 from ..reflections.sharing import sync_next_session_shares
@@ -77,6 +78,21 @@ def require_future(session: SupervisionSession, now: datetime) -> None:
 def cancel_session_row(session: SupervisionSession, now: datetime) -> None:
     session.status = SessionStatus.cancelled
     session.cancelled_at = now
+
+
+def cancel_with_everyone(session: SupervisionSession, action: Action, *, actor: User | None, now: datetime,
+                         reason: str | None = None) -> list[Booking]:
+    """Cancel a whole session: every open booking (places and waiting list) is cancelled, recorded
+    with `action` and announced to its link worker. Call with the supervisor's calendar locked."""
+    cancel_session_row(session, now)
+    bookings = open_bookings(session.id)
+    for booking in bookings:
+        set_status(booking, BookingStatus.cancelled, now)
+    db.session.flush()
+    for booking in bookings:
+        events.record(booking, action, actor=actor, now=now, reason=reason)
+        messages.announce(booking, action, now=now, to_link_worker=True, to_supervisor=False)
+    return bookings
 
 
 def set_status(booking: Booking, status: BookingStatus, now: datetime) -> None:

@@ -10,9 +10,9 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, StopValidation
+from wtforms.validators import InputRequired, NumberRange
 
-from ..forms import WholeNumberField, max_length, required
+from ..forms import WholeNumberField, max_length, one_of_the_offered, required
 from ..reflections.forms import GovDateField
 from .errors import BookingError, SlotTaken
 from .fields import TimeDoesNotExist, TimeOfDayField, format_minutes, to_utc, too_far_ahead
@@ -29,17 +29,6 @@ TIME_NOT_FREE = _l("That time is no longer free. It overlaps another session, or
 # Where a rule's message goes when the service names a field these forms call something else.
 FIELD_ALIASES = {"starts_at": "session_date", "start": "session_date", "date": "session_date",
                  "time": "session_time", "min": "min_attendees"}
-
-
-def one_of_the_offered(message):
-    """Only a value the page offered: a crafted value is an error on the form, never a 500."""
-
-    def check(form, field) -> None:
-        if field.data not in {choice.value for choice in field.choices}:
-            field.errors[:] = []
-            raise StopValidation(message)
-
-    return check
 
 
 def _text(value):

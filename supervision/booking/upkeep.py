@@ -12,7 +12,7 @@ from . import events, messages
 from .events import Action
 from .locking import lock_calendars
 from .models import Booking, BookingStatus, SessionKind, SessionStatus, SupervisionSession
-from .steps import cancel_session_row, confirmed_count, open_bookings, set_status
+from .steps import cancel_session_row, cancel_with_everyone, confirmed_count, set_status
 
 MINIMUM_CHECK_BEFORE = timedelta(hours=24)
 
@@ -68,14 +68,7 @@ def cancel_groups_below_minimum(*, now: datetime) -> int:
         if confirmed_count(session.id) >= session.min_attendees:
             continue
         cancelled += 1
-        cancel_session_row(session, now)
-        bookings = open_bookings(session.id)
-        for booking in bookings:
-            set_status(booking, BookingStatus.cancelled, now)
-        db.session.flush()
-        for booking in bookings:
-            events.record(booking, Action.below_minimum, actor=None, now=now)
-            messages.announce(booking, Action.below_minimum, now=now, to_link_worker=True, to_supervisor=False)
+        cancel_with_everyone(session, Action.below_minimum, actor=None, now=now)
         messages.announce_session_change(session, Action.below_minimum, now=now)
     db.session.flush()
     return cancelled
