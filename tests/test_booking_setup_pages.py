@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -190,15 +190,19 @@ def test_time_off_is_added_with_a_warning_about_sessions_inside_it(app, client, 
     assert _count(app, AvailabilityBlock) == 0
 
 
+# Next year: in the future, and within the two years ahead that the form accepts.
+NEXT_YEAR = date.today().year + 1
+
+
 @pytest.mark.parametrize("data,message", [
     (_block("28 3 2027", "29 3 2027", start_time="01:30"), "The clocks go forward at 1am on 28 March 2027"),
-    (_block("5 1 2030", "4 1 2030"), "End must be after the start"),
-    (_block("5 1 2030", "5 1 2030", "15:00", "11:00"), "End must be after the start"),
-    (_block("5 1 2030", "6 1 2030", "25:00"), "Enter a time, like 09:30 or 2:15pm"),
-    (_block("31 2 2030", "6 3 2030"), "Start date must be a real date"),
-    (_block("  ", "6 3 2030"), "Enter the start date"),
+    (_block(f"5 1 {NEXT_YEAR}", f"4 1 {NEXT_YEAR}"), "End must be after the start"),
+    (_block(f"5 1 {NEXT_YEAR}", f"5 1 {NEXT_YEAR}", "15:00", "11:00"), "End must be after the start"),
+    (_block(f"5 1 {NEXT_YEAR}", f"6 1 {NEXT_YEAR}", "25:00"), "Enter a time, like 09:30 or 2:15pm"),
+    (_block(f"31 2 {NEXT_YEAR}", f"6 3 {NEXT_YEAR}"), "Start date must be a real date"),
+    (_block("  ", f"6 3 {NEXT_YEAR}"), "Enter the start date"),
     (_block("3 1 2020", "4 1 2020"), "End must be in the future"),
-    (_block("5 1 2030", "6 1 2030", note="x" * 501), "Enter 500 characters or fewer"),
+    (_block(f"5 1 {NEXT_YEAR}", f"6 1 {NEXT_YEAR}", note="x" * 501), "Enter 500 characters or fewer"),
 ])
 def test_bad_time_off_is_refused(app, client, me, data, message):
     response = post(client, "/supervision/setup/time-off/new", data)
