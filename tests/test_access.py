@@ -161,6 +161,7 @@ ADMIN_ROUTES = [
     ("POST", "admin.restore_theme", ("theme_id",)),
     ("GET", "admin.supervisors", ("user_id",)),
     ("POST", "admin.supervisors", ("user_id",)),
+    ("GET", "admin.sessions", ()),
 ]
 ROLES = ["link_worker", "supervisor", "employer", "admin", "other_admin"]
 PERSON_ROUTES = [r for r in ADMIN_ROUTES if "user_id" in r[2]]
@@ -269,7 +270,7 @@ def test_another_organisations_invitation_answers_404(app, client, signed_in, wo
 
 def test_another_organisations_id_in_the_path_answers_404_to_this_admin(app, client, signed_in, world):
     signed_in(world.admin)
-    for endpoint in ("admin.people", "admin.invite", "admin.settings", "admin.themes"):
+    for endpoint in ("admin.people", "admin.invite", "admin.settings", "admin.themes", "admin.sessions"):
         assert client.get(_path(app, endpoint, world.other.id)).status_code == 404
     assert client.get(_path(app, "admin.people", 987654)).status_code == 404
 

@@ -17,6 +17,7 @@ from ..accounts.forms import EMAIL_INVALID
 from ..accounts.models import MIN_REPORT_K, RETENTION_LIMITS, SUPERVISION_STANDARD_DAYS, Role
 from ..forms import WholeNumberField, max_length, required
 from ..labels import KIND_LABELS, REGION_LABELS, ROLE_LABELS
+from .sessions import WEEKS as SESSION_WEEKS
 
 
 def role_choices():
@@ -233,3 +234,19 @@ class SupervisorsForm(FlaskForm):
     @property
     def supervisor_ids(self) -> set[int]:
         return {int(value) for value in self.supervisors.data or []}
+
+
+class SessionWeeksForm(FlaskForm):
+    """How far ahead the admin's session list looks. Sent by GET, so the address can be shared."""
+
+    class Meta:
+        csrf = False
+
+    weeks = WholeNumberField(
+        _l("Weeks ahead"),
+        invalid_message=_l("Enter the number of weeks as a whole number, like 8"),
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(min=SESSION_WEEKS[0], max=SESSION_WEEKS[1],
+                                            message=_l("Enter a number of weeks between %(low)s and %(high)s",
+                                                       low=SESSION_WEEKS[0], high=SESSION_WEEKS[1]))],
+    )

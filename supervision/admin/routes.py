@@ -1,4 +1,5 @@
-"""Admin pages for one organisation: people, roles, invitations, settings, themes and supervisors."""
+"""Admin pages for one organisation: people, roles, invitations, settings, themes, supervisors and
+when supervision sessions happen."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -15,17 +16,23 @@ from ..accounts.models import (
     Region,
     Role,
 )
+from ..booking.models import SessionKind
+from ..booking.setup_forms import KIND_LABELS
+from ..booking.views import when
+from ..db import utcnow
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..permissions import can_administer, organisation_for_admin_or_404, role_required
 from ..security import require_recent_auth
 from . import assignments, services
+from . import sessions as sessions_service
 from . import themes as themes_service
 from .forms import (
     THEME_MESSAGES,
     InviteForm,
     OrganisationSettingsForm,
     RolesForm,
+    SessionWeeksForm,
     SupervisorsForm,
     ThemeForm,
 )
@@ -57,6 +64,21 @@ def people(organisation_id: int):
         invitations=services.open_invitations(organisation),
         form=ConfirmForm(),
     )
+
+
+@bp.get("/organisations/<int:organisation_id>/sessions")
+@role_required(Role.admin)
+def sessions(organisation_id: int):
+    """When the organisation's supervision sessions happen: never who booked them or what was said."""
+    organisation = organisation_for_admin_or_404(_me(), organisation_id)
+    form = SessionWeeksForm(formdata=request.args)
+    # A bad number shows its error beside the default period, rather than a broken page.
+    weeks = form.weeks.data if form.validate() and form.weeks.data else sessions_service.DEFAULT_WEEKS
+    if not form.errors:
+        form.weeks.raw_data = [str(weeks)]
+    schedule = sessions_service.schedule(organisation=organisation, now=utcnow(), weeks=weeks)
+    return render_template("admin/sessions.html", organisation=organisation, form=form, weeks=weeks,
+                           schedule=schedule, when=when, kind_labels=KIND_LABELS, SessionKind=SessionKind)
 
 
 @bp.route("/organisations/<int:organisation_id>/invite", methods=["GET", "POST"])
