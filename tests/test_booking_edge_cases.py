@@ -12,6 +12,7 @@ from supervision.booking import bookings, records
 from supervision.booking.models import Booking, BookingStatus, SessionRecord, SessionType
 from supervision.db import utcnow
 from supervision.extensions import db
+from supervision.notifications.models import Notification
 
 from .conftest import post, sign_in
 from .test_booking_rules import NOW, SLOT, cal, refused  # noqa: F401  (cal is a fixture)
@@ -106,7 +107,13 @@ def test_a_proposed_time_nobody_answered_lapses_when_it_comes(cal, ctx):
     assert bookings.expire_requests(now=new_time - timedelta(minutes=1)) == 0
     assert bookings.expire_requests(now=new_time) == 1
     db.session.commit()
-    assert db.session.get(Booking, booking.id).status == BookingStatus.expired
+    booking = db.session.get(Booking, booking.id)
+    assert booking.status == BookingStatus.expired
+    assert booking.events[-1].action == "proposal_expired"
+    # Both are told, each in their own words: it was the supervisor's time that went unanswered.
+    told = dict(db.session.execute(select(Notification.user_id, Notification.kind)
+                                   .where(Notification.kind.like("proposal_expired%"))).all())
+    assert told == {cal.link_worker.id: "proposal_expired", cal.supervisor.id: "proposal_expired_supervisor"}
 
 
 def test_dates_far_out_get_a_message_never_a_500(app, make, signed_in):

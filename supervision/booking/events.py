@@ -27,6 +27,7 @@ class Action(str, enum.Enum):
     session_cancelled = "session_cancelled"
     below_minimum = "below_minimum"
     expired = "expired"
+    proposal_expired = "proposal_expired"  # a proposed time came without an answer
     attended = "attended"
     no_show = "no_show"
 
@@ -47,6 +48,7 @@ LABELS = {
     Action.session_cancelled: _l("Session cancelled"),
     Action.below_minimum: _l("Cancelled: not enough people booked"),
     Action.expired: _l("Expired: not reviewed in time"),
+    Action.proposal_expired: _l("Expired: the proposed time came without an answer"),
     Action.attended: _l("Attended"),
     Action.no_show: _l("Did not attend"),
 }

@@ -37,6 +37,7 @@ LINK_WORKER_KINDS: dict[Action, str | None] = {
     Action.session_cancelled: "booking_cancelled",
     Action.below_minimum: "group_below_minimum",
     Action.expired: "booking_expired",
+    Action.proposal_expired: "proposal_expired",
 }
 SUPERVISOR_KINDS: dict[Action, str | None] = {
     Action.requested: "booking_requested",
@@ -53,6 +54,7 @@ SUPERVISOR_KINDS: dict[Action, str | None] = {
     Action.session_cancelled: "booking_cancelled",
     Action.below_minimum: "group_below_minimum",
     Action.expired: "booking_cancelled",
+    Action.proposal_expired: "proposal_expired_supervisor",
 }
 # Steps that create the link worker's entry: its first file goes out at sequence 0.
 CREATING = {Action.requested, Action.booked, Action.joined, Action.promoted}

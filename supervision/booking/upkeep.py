@@ -37,13 +37,18 @@ def expire_requests(*, now: datetime) -> int:
     # approved one of these requests in the meantime.
     lock_calendars(*{person for row in due for person in row})
     bookings = db.session.scalars(_due_requests(now).execution_options(populate_existing=True)).all()
+    # A lapsed proposal is the supervisor's own suggestion going unanswered: both are told.
+    actions = {booking.id: Action.proposal_expired if booking.status == BookingStatus.proposed else Action.expired
+               for booking in bookings}
     for booking in bookings:
         set_status(booking, BookingStatus.expired, now)
         cancel_session_row(booking.session, now)
     db.session.flush()
     for booking in bookings:
-        events.record(booking, Action.expired, actor=None, now=now)
-        messages.announce(booking, Action.expired, now=now, to_link_worker=True, to_supervisor=False)
+        action = actions[booking.id]
+        events.record(booking, action, actor=None, now=now)
+        messages.announce(booking, action, now=now, to_link_worker=True,
+                          to_supervisor=action == Action.proposal_expired)
     return len(bookings)
 
 

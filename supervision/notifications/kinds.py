@@ -18,6 +18,8 @@ KINDS = {
     "booking_cancelled": _l("A supervision session has been cancelled"),
     "booking_rescheduled": _l("A supervision session has moved to another time"),
     "booking_expired": _l("Your request for a supervision session expired before it was reviewed"),
+    "proposal_expired": _l("The time your supervisor proposed has passed without an answer"),
+    "proposal_expired_supervisor": _l("A time you proposed has passed without an answer from the link worker"),
     "waitlist_promoted": _l("A place came up: you are booked into a group session"),
     "group_below_minimum": _l("A group session was cancelled because too few people booked"),
     "booking_reminder_24h": _l("Reminder: you have a supervision session tomorrow"),
