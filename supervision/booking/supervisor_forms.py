@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, NumberRange
 from ..forms import WholeNumberField, max_length, one_of_the_offered, required
 from ..reflections.forms import GovDateField
 from .errors import BookingError, SlotTaken
-from .fields import TimeDoesNotExist, TimeOfDayField, format_minutes, to_utc, too_far_ahead
+from .fields import SizedTextInput, TimeDoesNotExist, TimeOfDayField, format_minutes, to_utc, too_far_ahead
 from .models import CAPACITY, MAX_REASON
 
 APPROVE, DECLINE, PROPOSE = "approve", "decline", "propose"
@@ -149,11 +149,12 @@ def _places(message):
 
 
 class CapacityForm(FlaskForm):
-    capacity = WholeNumberField(_l("Places"), render_kw={"class": "govuk-input--width-3", "inputmode": "numeric"},
+    capacity = WholeNumberField(_l("Places"), widget=SizedTextInput("govuk-input--width-3"),
+                                render_kw={"inputmode": "numeric"},
                                 validators=_places(_l("Enter the number of places")))
     min_attendees = WholeNumberField(_l("Minimum number of people"),
                                      description=_l("If fewer have booked 24 hours before, the session is cancelled."),
-                                     render_kw={"class": "govuk-input--width-3", "inputmode": "numeric"},
+                                     widget=SizedTextInput("govuk-input--width-3"), render_kw={"inputmode": "numeric"},
                                      validators=_places(_l("Enter the minimum number of people")))
     submit = SubmitField(_l("Change places"), widget=GovSubmitInput())
 
