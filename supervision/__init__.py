@@ -31,6 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     from . import errors, i18n, navigation, ratelimits, security
     from .accounts import routes as accounts_routes
     from .admin import routes as admin_routes
+    from .admin import support_routes  # noqa: F401  (it adds views to admin's bp)
     from .main import routes as main_routes
     from .mfa import routes as mfa_routes
     from .mydata import routes as mydata_routes
@@ -43,6 +44,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
         supervisor_routes,
     )
     from .booking.blueprint import bp as booking_bp
+    from .debriefs import lw_routes, supervisor_routes  # noqa: F401  (they add views to bp)
+    from .debriefs.blueprint import bp as debriefs_bp
     from .reflections import export_routes, routes, share_routes  # noqa: F401  (they add views to bp)
     from .reflections.blueprint import bp as reflections_bp
 
@@ -54,6 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     app.register_blueprint(mydata_routes.bp)
     app.register_blueprint(reflections_bp)
     app.register_blueprint(booking_bp)
+    app.register_blueprint(debriefs_bp)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)

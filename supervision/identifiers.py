@@ -61,15 +61,20 @@ class Finding:
     text: str  # exactly as written, so the warning can quote it
 
 
-def find_identifiers(*texts: str | None, today: date | None = None) -> list[Finding]:
-    """Every likely identifier in these texts, in order of appearance, each distinct one once."""
+def find_identifiers(*texts: str | None, today: date | None = None,
+                     helplines: frozenset[str] = frozenset()) -> list[Finding]:
+    """Every likely identifier in these texts, in order of appearance, each distinct one once.
+
+    `helplines` adds numbers (as digits) never to flag: the helplines organisations' admins keep
+    (support.services.helpline_numbers), on top of the national HELPLINE_NUMBERS."""
     today = today or date.today()
+    allowed = HELPLINE_NUMBERS | helplines
     findings: list[Finding] = []
     seen: set[Finding] = set()
     for text in texts:
         if not text:
             continue
-        for finding in _findings_in(text, today):
+        for finding in _findings_in(text, today, allowed):
             if finding not in seen:
                 seen.add(finding)
                 findings.append(finding)
@@ -177,9 +182,9 @@ class _Match(NamedTuple):
     kind: Kind
 
 
-def _findings_in(text: str, today: date) -> list[Finding]:
+def _findings_in(text: str, today: date, allowed: frozenset[str] = HELPLINE_NUMBERS) -> list[Finding]:
     candidates = sorted(
-        [*_nhs_numbers(text), *_emails(text), *_phones(text), *_dates_of_birth(text, today),
+        [*_nhs_numbers(text), *_emails(text), *_phones(text, allowed), *_dates_of_birth(text, today),
          *_postcodes(text)],
         key=lambda m: (m.start, m.start - m.end, PRECEDENCE.index(m.kind)),
     )
@@ -213,9 +218,9 @@ def _postcodes(text: str) -> Iterator[_Match]:
         yield _Match(m.start(), m.end(), Kind.postcode)
 
 
-def _phones(text: str) -> Iterator[_Match]:
+def _phones(text: str, allowed: frozenset[str] = HELPLINE_NUMBERS) -> Iterator[_Match]:
     for m in _PHONE.finditer(text):
-        if _national_digits(m.group()) not in HELPLINE_NUMBERS:
+        if _national_digits(m.group()) not in allowed:
             yield _Match(m.start(), m.end(), Kind.phone)
 
 

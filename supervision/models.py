@@ -32,3 +32,5 @@ from .booking.models import (  # noqa: F401
     SupervisionSession,
     SupervisorSettings,
 )
+from .support.models import Helpline  # noqa: F401
+from .debriefs.models import DebriefCheckIn, DebriefEvent, DebriefRequest  # noqa: F401

@@ -19,11 +19,15 @@ def nav_items() -> list[dict]:
     if current_user.has_role(Role.link_worker):
         items.append({"href": url_for("booking.index"), "text": _("Supervision"),
                       "active": request.blueprint == "booking" and not _supervisor_booking_page()})
+        items.append({"href": url_for("debriefs.index"), "text": _("Debriefs"),
+                      "active": request.blueprint == "debriefs" and not _supervisor_debrief_page()})
     if current_user.has_role(Role.supervisor):
         items.append({"href": url_for("reflections.shared_with_me"), "text": _("Shared with you"),
                       "active": _supervisor_page()})
         items.append({"href": url_for("booking.supervisor_home"), "text": _("Your sessions"),
                       "active": _supervisor_booking_page()})
+        items.append({"href": url_for("debriefs.queue"), "text": _("Debrief requests"),
+                      "active": _supervisor_debrief_page()})
     if current_user.has_role(Role.admin):
         items.append({"href": url_for("admin.index"), "text": _("Organisation admin"),
                       "active": request.blueprint == "admin"})
@@ -41,6 +45,13 @@ def _supervisor_booking_page() -> bool:
     # Supervisor-side booking endpoints are named supervisor_* and setup_*; the rest are the link worker's.
     endpoint = request.endpoint or ""
     return endpoint.startswith(("booking.supervisor_", "booking.setup_"))
+
+
+def _supervisor_debrief_page() -> bool:
+    # Supervisor-side debrief endpoints are named queue* and supervisor_*.
+    endpoint = request.endpoint or ""
+    return endpoint.startswith(("debriefs.queue", "debriefs.supervisor_", "debriefs.accept", "debriefs.pass_on",
+                                "debriefs.decline", "debriefs.book", "debriefs.record"))
 
 
 def unread_notifications() -> int:

@@ -519,3 +519,62 @@ def _booking_factories():
 
 for _name, _function in _booking_factories().items():
     setattr(Factory, _name, _function)
+
+
+# --- debrief factories -------------------------------------------------------------------------
+
+def _debrief_factories():
+    """Debrief requests and check-ins written straight to the database (no rules applied)."""
+    import datetime as _dt
+
+    from supervision.debriefs import models as dm
+
+    def debrief_request(self, link_worker: _Detached, *, organisation: Organisation | None = None,
+                        urgency: str = "three_days", category: str = "client_death",
+                        description: str = "A client I had supported for months died suddenly this week.",
+                        contact_way: str = "phone", status: str = "open", assigned_to: _Detached | None = None,
+                        handler: _Detached | None = None, created_at: _dt.datetime | None = None,
+                        half_due_at: _dt.datetime | None = None, due_at: _dt.datetime | None = None,
+                        widened: bool = False, outcome: str | None = None) -> int:
+        from supervision.db import utcnow
+
+        organisation = organisation or link_worker.organisation
+        created = created_at or utcnow()
+        settled = status != "open"
+        with self.app.app_context():
+            row = dm.DebriefRequest(
+                organisation_id=organisation.id, link_worker_id=link_worker.id, urgency=dm.Urgency(urgency),
+                category=dm.Category(category), description=description, contact_way=dm.ContactWay(contact_way),
+                status=dm.RequestStatus(status), assigned_to_id=assigned_to.id if assigned_to else None,
+                handler_id=handler.id if handler else None, created_at=created,
+                half_due_at=half_due_at or created + _dt.timedelta(hours=36),
+                due_at=due_at or created + _dt.timedelta(hours=72),
+                widened_at=created if widened else None,
+                accepted_at=created if status in ("accepted", "completed") else None,
+                closed_at=created if status in ("completed", "declined", "withdrawn") else None,
+                outcome=dm.Outcome(outcome or "supported") if status == "completed" else None,
+                held_by=dm.HeldBy.phone if status == "completed" else None,
+            )
+            if settled and status == "declined":
+                row.decline_reason, row.alternative = "I am on leave this week.", dm.Alternative.another_supervisor
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+    def check_in(self, request_id: int, day: int = 3, *, due_at: _dt.datetime | None = None,
+                 answer: str | None = None) -> int:
+        from supervision.db import utcnow
+
+        with self.app.app_context():
+            row = dm.DebriefCheckIn(request_id=request_id, day=day, due_at=due_at or utcnow(),
+                                    answer=dm.CheckInAnswer(answer) if answer else None,
+                                    answered_at=utcnow() if answer else None)
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+    return {f.__name__: f for f in (debrief_request, check_in)}
+
+
+for _name, _function in _debrief_factories().items():
+    setattr(Factory, _name, _function)

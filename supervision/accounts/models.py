@@ -45,6 +45,11 @@ def _retention_checks() -> list[CheckConstraint]:
         for name, (_default, low, high) in RETENTION_LIMITS.items()
     ]
 
+# Working days as a bit mask, Monday = 1 ... Sunday = 64; Monday to Friday by default. Debrief
+# targets ("the same working day") count in these days and hours, in Europe/London.
+WORKING_DAYS_DEFAULT = 0b0011111
+WORKING_HOURS_DEFAULT = (9 * 60, 17 * 60)
+
 # One supervision session a month by default: (default, minimum, maximum) days between sessions.
 SUPERVISION_STANDARD_DAYS = (30, 7, 92)
 
@@ -94,6 +99,9 @@ class Organisation(Base):
         *_retention_checks(),
         CheckConstraint(f"supervision_standard_days BETWEEN {SUPERVISION_STANDARD_DAYS[1]} AND "
                         f"{SUPERVISION_STANDARD_DAYS[2]}", name="supervision_standard_days_in_range"),
+        CheckConstraint("working_days BETWEEN 1 AND 127", name="working_days_in_range"),
+        CheckConstraint("working_day_start_minute >= 0 AND working_day_end_minute <= 1440 "
+                        "AND working_day_start_minute < working_day_end_minute", name="working_hours_in_order"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,6 +119,18 @@ class Organisation(Base):
     # The supervision standard: each link worker should attend a session at least this often.
     supervision_standard_days: Mapped[int] = mapped_column(
         Integer, default=SUPERVISION_STANDARD_DAYS[0], server_default=text(str(SUPERVISION_STANDARD_DAYS[0])))
+    working_days: Mapped[int] = mapped_column(
+        Integer, default=WORKING_DAYS_DEFAULT, server_default=text(str(WORKING_DAYS_DEFAULT)))
+    working_day_start_minute: Mapped[int] = mapped_column(
+        Integer, default=WORKING_HOURS_DEFAULT[0], server_default=text(str(WORKING_HOURS_DEFAULT[0])))
+    working_day_end_minute: Mapped[int] = mapped_column(
+        Integer, default=WORKING_HOURS_DEFAULT[1], server_default=text(str(WORKING_HOURS_DEFAULT[1])))
+    # The employee assistance programme and occupational health contacts people are offered when
+    # they need more support, as the admin wrote them (Welsh falls back to English when empty).
+    eap_en: Mapped[str | None] = mapped_column(String(500))
+    eap_cy: Mapped[str | None] = mapped_column(String(500))
+    occupational_health_en: Mapped[str | None] = mapped_column(String(500))
+    occupational_health_cy: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")

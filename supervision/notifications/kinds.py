@@ -26,6 +26,17 @@ KINDS = {
     "booking_reminder_1h": _l("Reminder: you have a supervision session in an hour"),
     "session_record_updated": _l("The record of a supervision session has been updated"),
     "coverage_due": _l("Supervision is due soon"),
+    "debrief_requested": _l("You have a new debrief request"),
+    "debrief_waiting": _l("A debrief request is waiting for a supervisor"),
+    "debrief_passed": _l("A debrief request has been passed to you"),
+    "debrief_passed_on": _l("Your debrief request has been passed to another supervisor"),
+    "debrief_accepted": _l("A supervisor has accepted your debrief request"),
+    "debrief_declined": _l("Your debrief request was declined"),
+    "debrief_withdrawn": _l("A debrief request has been withdrawn"),
+    "debrief_completed": _l("Your supervisor has recorded your debrief"),
+    "debrief_check_in": _l("How are you now? A short check-in after your debrief"),
+    "debrief_check_in_answered": _l("A check-in after a debrief has been answered"),
+    "debrief_waiting_admin": _l("An urgent request is waiting"),
 }
 
 

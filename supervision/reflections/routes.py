@@ -13,6 +13,7 @@ from wtforms.fields import SelectChoice
 from ..accounts.models import Role, User
 from ..db import utcnow
 from ..extensions import db
+from ..support.services import helpline_numbers
 from ..identifiers import Finding, find_identifiers
 from ..permissions import role_required
 from . import services
@@ -180,7 +181,7 @@ def _write(me: User, reflection: Reflection | None, structure: Structure):
         sections=form.section_texts(shown), themes=list(form.themes.data or []),
         feeling=form.feeling_value(), actions=form.actions.data,
     )
-    findings = find_identifiers(*data.texts())
+    findings = find_identifiers(*data.texts(), helplines=helpline_numbers())
     if findings and not _confirmed(findings):
         form.intent.data = intent.value
         form.identifiers_seen.data = ",".join(_digests(findings))

@@ -13,6 +13,7 @@ from ..accounts.supervisors import supervisors_of
 from ..db import utcnow
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..support.services import helpline_numbers
 from ..identifiers import find_identifiers
 from ..permissions import role_required
 from . import sharing
@@ -42,7 +43,7 @@ def share(reflection_id: int):
     form = ShareForm(supervisors=supervisors)
     findings = []
     if supervisors and form.validate_on_submit():
-        findings = find_identifiers(*reflection.texts())
+        findings = find_identifiers(*reflection.texts(), helplines=helpline_numbers())
         if not findings or request.form.get("confirm_identifiers") == "1":
             supervisor = form.chosen_supervisor(supervisors)
             try:

@@ -11,6 +11,7 @@ JOB_MODULES = [
     "supervision.accounts.jobs",
     "supervision.retention.jobs",
     "supervision.booking.jobs",
+    "supervision.debriefs.jobs",
 ]
 
 
