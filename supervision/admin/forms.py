@@ -159,8 +159,9 @@ class OrganisationSettingsForm(FlaskForm):
     )
     retention_debrief_months = retention_field(
         "retention_debrief_months",
-        _l("Keep completed debrief requests for"),
-        _l("In months, from %(low)s to %(high)s. Leave empty for the default of %(default)s months",
+        _l("Keep closed debrief requests for"),
+        _l("A request is closed when its debrief is recorded, or it is declined or withdrawn. In months, from "
+           "%(low)s to %(high)s. Leave empty for the default of %(default)s months",
            **retention_limits("retention_debrief_months")),
         _l("Enter how many months to keep debrief requests, as a whole number"),
         _l("Debrief requests must be kept for between %(low)s and %(high)s months",
