@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
+from .support.services import seed_default_helplines
 from .accounts import passwords
 from .accounts.models import MIN_REPORT_K, Membership, Organisation, OrganisationKind, Region, Role, User
 from .accounts.services import AccountError, check_new_password, find_user_by_email, normalise_email
@@ -57,6 +58,8 @@ def create_org(name: str, kind: str, region: str, report_k: int) -> None:
     organisation = Organisation(name=name, kind=OrganisationKind(kind), region=Region(region),
                                 report_k=report_k)
     db.session.add(organisation)
+    db.session.flush()
+    seed_default_helplines(organisation)
     db.session.commit()
     click.echo(f"Created organisation {organisation.id}: {organisation.name}")
 

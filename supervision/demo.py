@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
+from .support.services import seed_default_helplines
 from .accounts import passwords
 from .accounts.models import (
     Invitation,
@@ -19,6 +20,7 @@ from .accounts.models import (
     User,
 )
 from .demo_booking import seed_bookings
+from .demo_debriefs import seed_debriefs
 from .demo_reflections import seed_reflections
 from .extensions import db
 
@@ -64,6 +66,7 @@ def _organisation(name: str, **fields) -> Organisation:
         organisation = Organisation(name=name, **fields)
         db.session.add(organisation)
         db.session.flush()
+    seed_default_helplines(organisation)
     return organisation
 
 
@@ -141,10 +144,12 @@ def seed_demo(now: datetime | None = None) -> str:
     _demo_activity(ogmore)
     written = seed_reflections(by_name)
     sessions = seed_bookings(by_name, now=now)
+    debriefs = seed_debriefs(by_name, now=now)
     return (
         f"Demo data ready: {OGMORE} and {TEIFI}"
         + (f", with {written} reflections" if written else "")
         + (f", {sessions} supervision sessions" if sessions else "")
+        + (f", {debriefs} debrief requests" if debriefs else "")
         + f". Sign in as {DEMO_ACCOUNTS[0].email} (or supervisor@, employer@, admin@, cymraeg@) "
         "with the password in README.md."
     )

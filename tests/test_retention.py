@@ -159,7 +159,7 @@ def test_the_first_run_reports_what_it_deleted(app, ctx):
     report = purge_expired(now=NOW)
     db.session.rollback()
     assert report == {"audit_events": 3, "invitations": 4, "login_attempts": 1, "outbound_emails": 2,
-                      "read_notifications": 1}
+                      "read_notifications": 1, "debrief_requests": 0}
 
 
 def test_the_job_is_registered_with_the_scheduler():
@@ -265,7 +265,7 @@ def test_privacy_page_lists_the_default_periods(client):
     assert "How long Cwtch keeps information" in text
     for label, period in (
         ("wellbeing survey answers", "3 years"),
-        ("Debrief requests, after they are completed", "2 years"),
+        ("Debrief requests, after they are closed", "2 years"),
         ("The audit log of sign-ins and changes", "6 years"),
         ("Invitations, after they expire", "7 days"),
     ):

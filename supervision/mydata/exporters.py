@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Invitation, Membership, User
 from ..extensions import db
 from ..booking.export import bookings_section
+from ..debriefs.export import debriefs_section
 from ..labels import role_label
 from ..notifications.kinds import title as notification_title
 from ..notifications.models import Notification, OutboundEmail
@@ -135,12 +136,13 @@ def invitations_section(user: User) -> ExportSection:
 
 
 # Each domain that holds a person's data adds its exporter here, in the order the PDF shows them.
-# Debrief requests and pulse answers come with those features.
+# Pulse answers come with that feature.
 EXPORTERS: list[Exporter] = [
     account_section,
     roles_section,
     reflections_section,
     bookings_section,
+    debriefs_section,
     notifications_section,
     emails_section,
     activity_section,

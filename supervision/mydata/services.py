@@ -15,6 +15,7 @@ from sqlalchemy import delete, or_, select, update
 from ..accounts.models import Invitation, InvitationRole, LoginAttempt, Membership, Organisation, Role, User
 from ..audit.models import AuditEvent
 from ..audit.services import record
+from ..debriefs.models import DebriefRequest
 from ..extensions import db
 from ..notifications.models import EmailAttachment, OutboundEmail
 from ..notifications.services import queue_email
@@ -98,8 +99,11 @@ def organisations_needing(user: User) -> list[Organisation]:
 # transaction, and must clear every row that points at the account without an ON DELETE rule:
 # - reflections and the person's own notes: deleted;
 # - pulse answers: already anonymous, so they stay in the aggregates;
-# - bookings, sessions and debriefs: keep only what the other party needs, and show the person
-#   as "a former user".
+# - bookings and sessions: keep only what the other party needs, and show the person as "a former
+#   user";
+# - debrief requests: a link worker's own go with everything on them; a supervisor's deletion
+#   leaves the requests they handled to the link worker, with no handler (ON DELETE SET NULL),
+#   and keeps the notes they wrote, which both parties see.
 def erase_reflections(user: User) -> None:
     """The person's reflections go, and with them (ON DELETE CASCADE) their themes, shares, the
     views of those shares and supervisors' comments on them. The account's own foreign key would
@@ -107,7 +111,15 @@ def erase_reflections(user: User) -> None:
     db.session.execute(delete(Reflection.__table__).where(Reflection.__table__.c.author_id == user.id))
 
 
-ERASERS: list[Callable[[User], None]] = [erase_reflections]
+def erase_debrief_requests(user: User) -> None:
+    """The person's own debrief requests go, and with them (ON DELETE CASCADE) their steps and
+    check-ins. The account's own foreign key would take them too; saying so here keeps the
+    deletion visible. Requests they handled, were assigned or took a step on as a supervisor stay
+    with the link worker: the database sets those references to NULL."""
+    db.session.execute(delete(DebriefRequest.__table__).where(DebriefRequest.__table__.c.link_worker_id == user.id))
+
+
+ERASERS: list[Callable[[User], None]] = [erase_reflections, erase_debrief_requests]
 
 
 def delete_account(*, user: User, now: datetime) -> None:

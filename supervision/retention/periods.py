@@ -27,7 +27,7 @@ def _chosen(column: str, label: LazyString) -> Period:
 def retention_periods() -> list[Period]:
     return [
         _chosen("retention_pulse_months", _l("Each person’s wellbeing survey answers (anonymised totals are kept)")),
-        _chosen("retention_debrief_months", _l("Debrief requests, after they are completed")),
+        _chosen("retention_debrief_months", _l("Debrief requests, after they are closed")),
         _chosen("retention_audit_months", _l("The audit log of sign-ins and changes")),
         _chosen("retention_invitation_days", _l("Invitations, after they expire")),
         Period(_l("Emails Cwtch has sent, including password reset links"), SHORT_LIVED_DAYS, "days"),

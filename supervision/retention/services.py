@@ -11,6 +11,7 @@ from sqlalchemy import Table, delete, select
 
 from ..accounts.models import RETENTION_LIMITS, Invitation, InvitationRole, LoginAttempt, Organisation
 from ..audit.models import AuditEvent
+from ..debriefs.models import DebriefCheckIn, DebriefEvent, DebriefRequest
 from ..extensions import db
 from ..notifications.models import EmailAttachment, EmailStatus, Notification, OutboundEmail
 
@@ -99,6 +100,25 @@ def purge_read_notifications(now: datetime) -> int:
     )
 
 
+def purge_debrief_requests(now: datetime) -> int:
+    """Requests closed (completed, declined or withdrawn) longer ago than their organisation keeps
+    them, with their steps and check-ins. An open or accepted request has no closed_at: it stays."""
+    deleted = 0
+    for months in _settings_in_use(Organisation.retention_debrief_months):
+        expired = select(DebriefRequest.id).where(
+            DebriefRequest.organisation_id.in_(
+                select(Organisation.id).where(Organisation.retention_debrief_months == months)
+            ),
+            DebriefRequest.closed_at.is_not(None),
+            DebriefRequest.closed_at < months_before(now, months),
+        )
+        # Children first: SQLite enforces ON DELETE CASCADE only when asked to.
+        _delete(DebriefCheckIn.__table__, DebriefCheckIn.request_id.in_(expired))
+        _delete(DebriefEvent.__table__, DebriefEvent.request_id.in_(expired))
+        deleted += _delete(DebriefRequest.__table__, DebriefRequest.id.in_(expired))
+    return deleted
+
+
 @dataclass(frozen=True)
 class Purge:
     name: str
@@ -106,10 +126,10 @@ class Purge:
 
 
 # Each domain that keeps records for a limited time adds its purge here. Still to come:
-# - pulse: raw answers older than the organisation's retention_pulse_months (aggregates stay);
-# - debriefs: completed requests older than the organisation's retention_debrief_months.
+# - pulse: raw answers older than the organisation's retention_pulse_months (aggregates stay).
 PURGES: list[Purge] = [
     Purge("audit_events", purge_audit_events),
+    Purge("debrief_requests", purge_debrief_requests),
     Purge("invitations", purge_invitations),
     Purge("login_attempts", purge_login_attempts),
     Purge("outbound_emails", purge_outbound_emails),
