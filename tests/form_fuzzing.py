@@ -21,6 +21,7 @@ from supervision.notifications import services as notification_services
 
 from .conftest import PASSWORD, sign_in
 from .form_fuzzing_booking import add_booking_world, booking_candidates
+from .form_fuzzing_debriefs import add_debrief_world, debrief_candidates
 
 # A form field that sets a column of another name.
 ALIASES = {
@@ -69,6 +70,8 @@ class World:
     # Booking objects by what they are (form_fuzzing_booking.py), and a free slot for the link worker.
     booking_ids: dict[str, int] = field(default_factory=dict)
     slot_start: str = ""
+    # Debrief requests by state, and a helpline (form_fuzzing_debriefs.py).
+    debrief_ids: dict[str, int] = field(default_factory=dict)
     # Each world signs in from an address of its own: fuzzing the sign-in form trips the throttle.
     ip: str = field(default_factory=lambda: "10." + ".".join(str(b) for b in uuid.uuid4().bytes[:3]))
 
@@ -127,6 +130,7 @@ def build_world(app, make) -> World:
         db.session.commit()
         world.theme_id = theme.id
     add_booking_world(app, make, world)
+    add_debrief_world(app, make, world)
     return world
 
 
@@ -161,6 +165,7 @@ def argument_sets(rule, world: World, role: str) -> list[dict]:
         "share_id": [world.share_id],
         "theme_id": [world.theme_id],
         **booking_candidates(world),
+        **debrief_candidates(world),
     }
     names = sorted(rule.arguments)
     # An argument nobody knows yet gets a real id; if the page then never opens, the test says so.

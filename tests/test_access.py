@@ -43,6 +43,7 @@ class World:
     other_invitation_id: int
     people: dict
     theme_id: int = 0
+    helpline_id: int = 0
 
 
 def _invitation(app, organisation_id: int, inviter_id: int, email: str) -> int:
@@ -79,7 +80,18 @@ def world(app, make) -> World:
         other_invitation_id=_invitation(app, other.id, other_admin.id, "new@example.org"),
         people=people,
         theme_id=_theme(app, org.id),
+        helpline_id=_helpline(app, org.id),
     )
+
+
+def _helpline(app, organisation_id: int) -> int:
+    from supervision.support.models import Helpline
+
+    with app.app_context():
+        helpline = Helpline(organisation_id=organisation_id, name_en="Samaritans", number="116 123")
+        db.session.add(helpline)
+        db.session.commit()
+        return helpline.id
 
 
 def _theme(app, organisation_id: int) -> int:
@@ -100,6 +112,7 @@ def _fill(rule, world: World) -> dict:
         "user_id": world.member.id,
         "invitation_id": world.invitation_id,
         "theme_id": world.theme_id,
+        "helpline_id": world.helpline_id,
     }
     # A real id for every argument, so a route that loads before it checks cannot hide behind a 404.
     return {name: real_ids.get(name, world.member.id) for name in rule.arguments}
@@ -162,6 +175,15 @@ ADMIN_ROUTES = [
     ("GET", "admin.supervisors", ("user_id",)),
     ("POST", "admin.supervisors", ("user_id",)),
     ("GET", "admin.sessions", ()),
+    ("GET", "admin.support", ()),
+    ("POST", "admin.support", ()),
+    ("GET", "admin.helpline_add", ()),
+    ("POST", "admin.helpline_add", ()),
+    ("GET", "admin.helpline_edit", ("helpline_id",)),
+    ("POST", "admin.helpline_edit", ("helpline_id",)),
+    ("GET", "admin.helpline_delete", ("helpline_id",)),
+    ("POST", "admin.helpline_delete", ("helpline_id",)),
+    ("POST", "admin.helpline_move", ("helpline_id",)),
 ]
 ROLES = ["link_worker", "supervisor", "employer", "admin", "other_admin"]
 PERSON_ROUTES = [r for r in ADMIN_ROUTES if "user_id" in r[2]]
@@ -187,7 +209,8 @@ def _send(client, method: str, path: str, data: dict | None = None):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("method,endpoint,args", ADMIN_ROUTES, ids=[f"{m}-{e}" for m, e, _ in ADMIN_ROUTES])
 def test_admin_route_by_role(app, client, signed_in, world, role, method, endpoint, args):
-    ids = {"user_id": world.member.id, "invitation_id": world.invitation_id, "theme_id": world.theme_id}
+    ids = {"user_id": world.member.id, "invitation_id": world.invitation_id, "theme_id": world.theme_id,
+           "helpline_id": world.helpline_id}
     path = _path(app, endpoint, world.org.id, **{a: ids[a] for a in args})
     signed_in(world.people[role])
     response = _send(client, method, path)

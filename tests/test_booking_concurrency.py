@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 import requests
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from supervision.accounts.models import Role, User
 from supervision.booking import slots
@@ -20,35 +19,21 @@ from supervision.booking.models import Booking, BookingStatus, SessionType
 from supervision.db import utcnow
 from supervision.extensions import db
 
-from .conftest import PASSWORD, Factory, make_test_app
+from .conftest import PASSWORD, Factory
+from .live_server import csrf_token_in, live_server
 
 PEOPLE = 20
-CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 BOOKING_PAGE = re.compile(r"^(?:https?://[^/]+)?/supervision/bookings/\d+$")
 
 
 @pytest.fixture
 def live(databases, tmp_path) -> Iterator[tuple[object, str]]:
     """A Cwtch server on its own database, serving each request in its own thread."""
-    app = make_test_app(databases.new("race"), str(tmp_path), WTF_CSRF_SSL_STRICT=False,
-                        LOGIN_THROTTLE_LIMIT=10_000)
-    with app.app_context():
-        db.create_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="cwtch-race-server", daemon=True)
-    thread.start()
-    try:
-        yield app, f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with live_server(databases, tmp_path, "race") as served:
+        yield served
 
 
-def _token(response: requests.Response) -> str:
-    match = CSRF_RE.search(response.text)
-    assert match, response.url
-    return match.group(1)
+_token = csrf_token_in
 
 
 def _signed_in(base: str, email: str) -> requests.Session:

@@ -111,6 +111,30 @@ EFFECTS: dict[str, set[str]] = {
     "booking.setup_restore_type": {"session_type.active"},
     "booking.setup_add_block": {"availability_block"},
     "booking.setup_remove_block": {"availability_block"},
+    # Debrief requests (issue 7). Each step records an event and tells people (notification, email).
+    "debriefs.new": {"debrief_request", "debrief_event", "notification", "outbound_email"},
+    "debriefs.withdraw": {"debrief_request.status", "debrief_request.closed_at", "debrief_event", "notification",
+                          "outbound_email"},
+    "debriefs.check_in": {"debrief_check_in.answer", "debrief_check_in.answered_at", "debrief_event",
+                          "notification", "outbound_email"},
+    "debriefs.accept": {"debrief_request.status", "debrief_request.handler_id", "debrief_request.accepted_at",
+                        "debrief_event", "notification", "outbound_email"},
+    "debriefs.pass_on": {"debrief_request.assigned_to_id", "debrief_event", "notification", "outbound_email"},
+    "debriefs.decline": {"debrief_request.status", "debrief_request.handler_id", "debrief_request.decline_reason",
+                         "debrief_request.alternative", "debrief_request.closed_at", "debrief_event",
+                         "notification", "outbound_email"},
+    # Booking the debrief is a booking step too.
+    "debriefs.book": _BOOKING_STEP | {"debrief_request.booking_id", "debrief_event"},
+    "debriefs.record": {"debrief_request", "debrief_check_in", "debrief_event", "notification", "outbound_email"},
+    # The admin's support settings: working hours, employer contacts, helplines.
+    "admin.support": {"organisation.working_days", "organisation.working_day_start_minute",
+                      "organisation.working_day_end_minute", "organisation.eap_en", "organisation.eap_cy",
+                      "organisation.occupational_health_en", "organisation.occupational_health_cy",
+                      "audit_event"},
+    "admin.helpline_add": {"helpline", "audit_event"},
+    "admin.helpline_edit": {"helpline", "audit_event"},
+    "admin.helpline_delete": {"helpline", "audit_event"},
+    "admin.helpline_move": {"helpline.position", "audit_event"},
 }
 
 
