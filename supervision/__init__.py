@@ -31,7 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     from . import errors, i18n, navigation, ratelimits, security
     from .accounts import routes as accounts_routes
     from .admin import routes as admin_routes
-    from .admin import support_routes  # noqa: F401  (it adds views to admin's bp)
+    from .admin import pulse_leave_routes, support_routes  # noqa: F401  (they add views to admin's bp)
     from .main import routes as main_routes
     from .mfa import routes as mfa_routes
     from .mydata import routes as mydata_routes
@@ -46,6 +46,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     from .booking.blueprint import bp as booking_bp
     from .debriefs import lw_routes, supervisor_routes  # noqa: F401  (they add views to bp)
     from .debriefs.blueprint import bp as debriefs_bp
+    from .pulse import answer_routes, leave_routes, trend_routes  # noqa: F401  (they add views to bp)
+    from .pulse.blueprint import bp as pulse_bp
     from .reflections import export_routes, routes, share_routes  # noqa: F401  (they add views to bp)
     from .reflections.blueprint import bp as reflections_bp
 
@@ -58,6 +60,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     app.register_blueprint(reflections_bp)
     app.register_blueprint(booking_bp)
     app.register_blueprint(debriefs_bp)
+    app.register_blueprint(pulse_bp)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -92,6 +92,7 @@ def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = not (development or app.testing)
     app.config["DEVELOPMENT"] = bool(development)
     _ensure_secret_key(app, development=bool(development))
+    _ensure_pulse_key(app, development=bool(development))
     _ensure_encryption_keys(app, development=bool(development))
 
 
@@ -108,6 +109,29 @@ def _ensure_secret_key(app: Flask, *, development: bool) -> None:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     app.config["SECRET_KEY"] = path.read_text().strip()
+
+
+PULSE_KEY_HELP = (
+    "Cwtch needs a PULSE_RESPONDENT_KEY outside development: the secret behind the pseudonymous keys "
+    "on survey answers. Set it once and never change it (a new one cuts people off from their earlier "
+    "answers), in instance/config.py or FLASK_PULSE_RESPONDENT_KEY, for example "
+    'FLASK_PULSE_RESPONDENT_KEY="$(python -c \'import secrets; print(secrets.token_hex(32))\')".'
+)
+
+
+def _ensure_pulse_key(app: Flask, *, development: bool) -> None:
+    if app.config.get("PULSE_RESPONDENT_KEY"):
+        return
+    if app.testing:
+        app.config["PULSE_RESPONDENT_KEY"] = secrets.token_hex(32)
+        return
+    if not development:
+        raise MissingSecretKey(PULSE_KEY_HELP)
+    path = Path(app.instance_path) / "pulse_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    app.config["PULSE_RESPONDENT_KEY"] = path.read_text().strip()
 
 
 class EncryptionKeysConflict(RuntimeError):

@@ -34,3 +34,12 @@ from .booking.models import (  # noqa: F401
 )
 from .support.models import Helpline  # noqa: F401
 from .debriefs.models import DebriefCheckIn, DebriefEvent, DebriefRequest  # noqa: F401
+from .pulse.models import (  # noqa: F401
+    PulseAnswer,
+    PulseInvitation,
+    PulseResponse,
+    PulseRound,
+    SurveyLeave,
+    TrendShare,
+    TrendShareView,
+)

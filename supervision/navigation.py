@@ -21,6 +21,8 @@ def nav_items() -> list[dict]:
                       "active": request.blueprint == "booking" and not _supervisor_booking_page()})
         items.append({"href": url_for("debriefs.index"), "text": _("Debriefs"),
                       "active": request.blueprint == "debriefs" and not _supervisor_debrief_page()})
+        items.append({"href": url_for("pulse.index"), "text": _("Wellbeing"),
+                      "active": request.blueprint == "pulse" and not _supervisor_pulse_page()})
     if current_user.has_role(Role.supervisor):
         items.append({"href": url_for("reflections.shared_with_me"), "text": _("Shared with you"),
                       "active": _supervisor_page()})
@@ -38,7 +40,8 @@ def nav_items() -> list[dict]:
 
 
 def _supervisor_page() -> bool:
-    return (request.endpoint or "").startswith("reflections.shared")
+    # "Shared with you" covers shared reflections and shared wellbeing trends.
+    return (request.endpoint or "").startswith(("reflections.shared", "pulse.shared_trend"))
 
 
 def _supervisor_booking_page() -> bool:
@@ -52,6 +55,11 @@ def _supervisor_debrief_page() -> bool:
     endpoint = request.endpoint or ""
     return endpoint.startswith(("debriefs.queue", "debriefs.supervisor_", "debriefs.accept", "debriefs.pass_on",
                                 "debriefs.decline", "debriefs.book", "debriefs.record"))
+
+
+def _supervisor_pulse_page() -> bool:
+    # The supervisor's view of trends shared with them is named shared_trend*.
+    return (request.endpoint or "").startswith("pulse.shared_trend")
 
 
 def unread_notifications() -> int:

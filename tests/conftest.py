@@ -96,6 +96,7 @@ def make_test_app(database_url: str, instance_path: str, **overrides):
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-" + "x" * 32,
+        "PULSE_RESPONDENT_KEY": "test-pulse-key-" + "p" * 32,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_OUTBOX_DIR": os.path.join(instance_path, "outbox"),
         "SERVER_NAME_FOR_EMAIL": "http://localhost",
@@ -577,4 +578,60 @@ def _debrief_factories():
 
 
 for _name, _function in _debrief_factories().items():
+    setattr(Factory, _name, _function)
+
+
+def _pulse_factories():
+    """Survey rounds, invitations and responses written straight to the database (no rules applied)."""
+    import datetime as _dt
+
+    from supervision.pulse import models as pm
+    from supervision.pulse.respondent import respondent_key
+
+    def pulse_round(self, organisation: Organisation, *, instrument: str = "monthly", year: int | None = None,
+                    month: int | None = None, opens_at: _dt.datetime | None = None,
+                    closes_at: _dt.datetime | None = None, closed: bool = False) -> int:
+        """A round; by default one that opened two days ago and is open for twelve more."""
+        from supervision.db import utcnow
+
+        opens = opens_at or utcnow() - _dt.timedelta(days=2)
+        with self.app.app_context():
+            row = pm.PulseRound(organisation_id=organisation.id, instrument=pm.InstrumentKey(instrument),
+                                year=year or opens.year, month=month or opens.month, opens_at=opens,
+                                closes_at=closes_at or opens + _dt.timedelta(days=pm.ROUND_DAYS),
+                                closed_at=(closes_at or opens) if closed else None)
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+    def pulse_invitation(self, person: _Detached, round_id: int, *, answered: bool = False,
+                         reminders_sent: int = 0) -> int:
+        with self.app.app_context():
+            row = pm.PulseInvitation(round_id=round_id, user_id=person.id, answered=answered,
+                                     reminders_sent=reminders_sent)
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+    def pulse_response(self, person: _Detached, round_id: int, answers: dict[str, int], *,
+                       submitted: bool = True, language: str = "en", comment: str | None = None,
+                       invite: bool = True) -> str:
+        """A response by this person's respondent key; also their invitation, marked answered."""
+        with self.app.app_context():
+            pulse_round = db.session.get(pm.PulseRound, round_id)
+            row = pm.PulseResponse(round_id=round_id, organisation_id=pulse_round.organisation_id,
+                                   respondent_key=respondent_key(person.id), instrument=pulse_round.instrument,
+                                   instrument_version="1", language=language, submitted=submitted,
+                                   comment=comment,
+                                   answers=[pm.PulseAnswer(item=k, value=v) for k, v in sorted(answers.items())])
+            db.session.add(row)
+            if invite:
+                db.session.add(pm.PulseInvitation(round_id=round_id, user_id=person.id, answered=submitted))
+            db.session.commit()
+            return row.id
+
+    return {"pulse_round": pulse_round, "pulse_invitation": pulse_invitation, "pulse_response": pulse_response}
+
+
+for _name, _function in _pulse_factories().items():
     setattr(Factory, _name, _function)

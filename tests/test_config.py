@@ -30,6 +30,22 @@ def test_production_refuses_to_start_without_a_secret_key(instance):
     assert "FLASK_SECRET_KEY" in str(error.value) and "instance/config.py" in str(error.value)
 
 
+def test_production_refuses_to_start_without_a_pulse_respondent_key(instance):
+    (instance / "config.py").write_text("SECRET_KEY = 'x' * 40\n")
+    with pytest.raises(MissingSecretKey) as error:
+        _app(instance)
+    assert "FLASK_PULSE_RESPONDENT_KEY" in str(error.value) and "never change it" in str(error.value)
+
+
+def test_development_generates_the_pulse_key_once(instance, monkeypatch):
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    first = _app(instance).config["PULSE_RESPONDENT_KEY"]
+    assert (instance / "pulse_key").read_text().strip() == first and len(first) >= 64
+    assert _app(instance).config["PULSE_RESPONDENT_KEY"] == first
+    assert first != _app(instance).config["SECRET_KEY"]
+    assert (instance / "pulse_key").stat().st_mode & 0o077 == 0
+
+
 def test_development_generates_the_key_once(instance, monkeypatch):
     monkeypatch.setenv("FLASK_DEBUG", "1")
     first = _app(instance).config["SECRET_KEY"]
@@ -41,7 +57,7 @@ def test_development_generates_the_key_once(instance, monkeypatch):
 
 def test_config_order_defaults_instance_env_test(instance, monkeypatch):
     (instance / "config.py").write_text(
-        "SECRET_KEY = 'from-instance'\nINVITATION_DAYS = 3\nPASSWORD_RESET_HOURS = 5\nMAIL_PORT = 2525\n"
+        "SECRET_KEY = 'from-instance'\nPULSE_RESPONDENT_KEY = 'p' * 40\nINVITATION_DAYS = 3\nPASSWORD_RESET_HOURS = 5\nMAIL_PORT = 2525\n"
     )
     monkeypatch.setenv("FLASK_PASSWORD_RESET_HOURS", "6")
     monkeypatch.setenv("FLASK_MAIL_PORT", "2526")
@@ -54,7 +70,7 @@ def test_config_order_defaults_instance_env_test(instance, monkeypatch):
 
 
 def test_cookies_are_secure_outside_development(instance):
-    (instance / "config.py").write_text("SECRET_KEY = 'x' * 40\n")
+    (instance / "config.py").write_text("SECRET_KEY = 'x' * 40\nPULSE_RESPONDENT_KEY = 'p' * 40\n")
     assert _app(instance).config["SESSION_COOKIE_SECURE"] is True
 
 

@@ -37,6 +37,9 @@ KINDS = {
     "debrief_check_in": _l("How are you now? A short check-in after your debrief"),
     "debrief_check_in_answered": _l("A check-in after a debrief has been answered"),
     "debrief_waiting_admin": _l("An urgent request is waiting"),
+    "pulse_open": _l("A new wellbeing survey is open"),
+    "pulse_reminder": _l("Reminder: your wellbeing survey is still open"),
+    "trend_shared": _l("A link worker has shared a summary of their wellbeing trend with you"),
 }
 
 

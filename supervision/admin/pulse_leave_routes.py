@@ -1,0 +1,1 @@
+"""Placeholder: admins marking survey leave for a person is being built."""
