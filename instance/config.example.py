@@ -1,5 +1,7 @@
 # Copy to instance/config.py and edit. Every setting is described in README.md.
 # SECRET_KEY = "a long random string"  # python -c 'import secrets; print(secrets.token_hex(32))'
+# The secret behind the pseudonymous keys on survey answers: set it once and never change it.
+# PULSE_RESPONDENT_KEY = "another long random string"
 # SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://cwtch@localhost/cwtch"
 # MAIL_SERVER = "smtp.example.org"
 # MAIL_PORT = 587

@@ -159,7 +159,7 @@ def test_the_first_run_reports_what_it_deleted(app, ctx):
     report = purge_expired(now=NOW)
     db.session.rollback()
     assert report == {"audit_events": 3, "invitations": 4, "login_attempts": 1, "outbound_emails": 2,
-                      "read_notifications": 1, "debrief_requests": 0}
+                      "read_notifications": 1, "debrief_requests": 0, "pulse_invitations": 0, "pulse_responses": 0}
 
 
 def test_the_job_is_registered_with_the_scheduler():

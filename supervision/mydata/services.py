@@ -19,6 +19,8 @@ from ..debriefs.models import DebriefRequest
 from ..extensions import db
 from ..notifications.models import EmailAttachment, OutboundEmail
 from ..notifications.services import queue_email
+from ..pulse.models import PulseAnswer, PulseResponse, SurveyLeave, TrendShare, TrendShareView
+from ..pulse.respondent import respondent_key
 from ..reflections.models import Reflection
 from .exporters import EXPORTERS
 from .pdf import render_pdf
@@ -98,7 +100,8 @@ def organisations_needing(user: User) -> list[Organisation]:
 # Each domain that keeps a person's data adds an eraser here. Erasers run first, in the same
 # transaction, and must clear every row that points at the account without an ON DELETE rule:
 # - reflections and the person's own notes: deleted;
-# - pulse answers: already anonymous, so they stay in the aggregates;
+# - wellbeing survey answers (found by the respondent key), leave dates and trend shares: deleted;
+#   invitations go with the account (ON DELETE CASCADE);
 # - bookings and sessions: keep only what the other party needs, and show the person as "a former
 #   user";
 # - debrief requests: a link worker's own go with everything on them; a supervisor's deletion
@@ -119,7 +122,23 @@ def erase_debrief_requests(user: User) -> None:
     db.session.execute(delete(DebriefRequest.__table__).where(DebriefRequest.__table__.c.link_worker_id == user.id))
 
 
-ERASERS: list[Callable[[User], None]] = [erase_reflections, erase_debrief_requests]
+def erase_pulse(user: User) -> None:
+    """The person's survey answers carry no user id, so no foreign key would ever take them: they
+    are found by the respondent key. Their leave dates and the shares of their trend (either way,
+    with the log of views) go too. Reports already made keep their totals, which name no one."""
+    responses = select(PulseResponse.id).where(PulseResponse.respondent_key == respondent_key(user.id))
+    # Children first: SQLite enforces ON DELETE CASCADE only when asked to.
+    db.session.execute(delete(PulseAnswer.__table__).where(PulseAnswer.__table__.c.response_id.in_(responses)))
+    db.session.execute(delete(PulseResponse.__table__).where(
+        PulseResponse.__table__.c.respondent_key == respondent_key(user.id)))
+    db.session.execute(delete(SurveyLeave.__table__).where(SurveyLeave.__table__.c.user_id == user.id))
+    shares = select(TrendShare.id).where(or_(TrendShare.owner_id == user.id, TrendShare.supervisor_id == user.id))
+    db.session.execute(delete(TrendShareView.__table__).where(TrendShareView.__table__.c.share_id.in_(shares)))
+    db.session.execute(delete(TrendShare.__table__).where(
+        or_(TrendShare.__table__.c.owner_id == user.id, TrendShare.__table__.c.supervisor_id == user.id)))
+
+
+ERASERS: list[Callable[[User], None]] = [erase_reflections, erase_debrief_requests, erase_pulse]
 
 
 def delete_account(*, user: User, now: datetime) -> None:

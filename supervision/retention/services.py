@@ -14,6 +14,7 @@ from ..audit.models import AuditEvent
 from ..debriefs.models import DebriefCheckIn, DebriefEvent, DebriefRequest
 from ..extensions import db
 from ..notifications.models import EmailAttachment, EmailStatus, Notification, OutboundEmail
+from ..pulse.models import PulseAnswer, PulseInvitation, PulseResponse, PulseRound
 
 log = logging.getLogger(__name__)
 
@@ -119,20 +120,53 @@ def purge_debrief_requests(now: datetime) -> int:
     return deleted
 
 
+def _expired_pulse_rounds(now: datetime, months: int):
+    """The rounds of organisations keeping survey data `months` months that closed before then."""
+    return select(PulseRound.id).where(
+        PulseRound.organisation_id.in_(
+            select(Organisation.id).where(Organisation.retention_pulse_months == months)
+        ),
+        PulseRound.closes_at < months_before(now, months),
+    )
+
+
+def purge_pulse_responses(now: datetime) -> int:
+    """Each person's answers to rounds that closed longer ago than their organisation keeps them.
+    The rounds themselves stay: they hold no one's data, and the reports' figures were worked out
+    when each quarter was reported."""
+    deleted = 0
+    for months in _settings_in_use(Organisation.retention_pulse_months):
+        expired = select(PulseResponse.id).where(PulseResponse.round_id.in_(_expired_pulse_rounds(now, months)))
+        # Children first: SQLite enforces ON DELETE CASCADE only when asked to.
+        _delete(PulseAnswer.__table__, PulseAnswer.response_id.in_(expired))
+        deleted += _delete(PulseResponse.__table__, PulseResponse.id.in_(expired))
+    return deleted
+
+
+def purge_pulse_invitations(now: datetime) -> int:
+    """Who was asked and who answered, for the same rounds: participation goes with the answers."""
+    deleted = 0
+    for months in _settings_in_use(Organisation.retention_pulse_months):
+        deleted += _delete(PulseInvitation.__table__,
+                           PulseInvitation.round_id.in_(_expired_pulse_rounds(now, months)))
+    return deleted
+
+
 @dataclass(frozen=True)
 class Purge:
     name: str
     func: Callable[[datetime], int]
 
 
-# Each domain that keeps records for a limited time adds its purge here. Still to come:
-# - pulse: raw answers older than the organisation's retention_pulse_months (aggregates stay).
+# Each domain that keeps records for a limited time adds its purge here.
 PURGES: list[Purge] = [
     Purge("audit_events", purge_audit_events),
     Purge("debrief_requests", purge_debrief_requests),
     Purge("invitations", purge_invitations),
     Purge("login_attempts", purge_login_attempts),
     Purge("outbound_emails", purge_outbound_emails),
+    Purge("pulse_invitations", purge_pulse_invitations),
+    Purge("pulse_responses", purge_pulse_responses),
     Purge("read_notifications", purge_read_notifications),
 ]
 
