@@ -94,6 +94,18 @@ def _helpline(app, organisation_id: int) -> int:
         return helpline.id
 
 
+def _leave(app, user_id: int) -> int:
+    import datetime
+
+    from supervision.pulse.models import SurveyLeave
+
+    with app.app_context():
+        leave = SurveyLeave(user_id=user_id, starts_on=datetime.date.today(), ends_on=datetime.date.today())
+        db.session.add(leave)
+        db.session.commit()
+        return leave.id
+
+
 def _theme(app, organisation_id: int) -> int:
     from supervision.reflections.models import Theme
 
@@ -184,6 +196,9 @@ ADMIN_ROUTES = [
     ("GET", "admin.helpline_delete", ("helpline_id",)),
     ("POST", "admin.helpline_delete", ("helpline_id",)),
     ("POST", "admin.helpline_move", ("helpline_id",)),
+    ("GET", "admin.survey_leave", ("user_id",)),
+    ("POST", "admin.survey_leave", ("user_id",)),
+    ("POST", "admin.survey_leave_remove", ("user_id", "leave_id")),
 ]
 ROLES = ["link_worker", "supervisor", "employer", "admin", "other_admin"]
 PERSON_ROUTES = [r for r in ADMIN_ROUTES if "user_id" in r[2]]
@@ -210,7 +225,7 @@ def _send(client, method: str, path: str, data: dict | None = None):
 @pytest.mark.parametrize("method,endpoint,args", ADMIN_ROUTES, ids=[f"{m}-{e}" for m, e, _ in ADMIN_ROUTES])
 def test_admin_route_by_role(app, client, signed_in, world, role, method, endpoint, args):
     ids = {"user_id": world.member.id, "invitation_id": world.invitation_id, "theme_id": world.theme_id,
-           "helpline_id": world.helpline_id}
+           "helpline_id": world.helpline_id, "leave_id": _leave(app, world.member.id)}
     path = _path(app, endpoint, world.org.id, **{a: ids[a] for a in args})
     signed_in(world.people[role])
     response = _send(client, method, path)
@@ -251,7 +266,8 @@ def test_admin_of_two_organisations_chooses_one(app, client, signed_in, world):
 @pytest.mark.parametrize("method,endpoint,args", PERSON_ROUTES, ids=[f"{m}-{e}" for m, e, _ in PERSON_ROUTES])
 def test_another_organisations_person_answers_404(app, client, signed_in, world, method, endpoint, args):
     signed_in(world.admin)
-    path = _path(app, endpoint, world.org.id, user_id=world.other_member.id)
+    extra = {"leave_id": _leave(app, world.other_member.id)} if "leave_id" in args else {}
+    path = _path(app, endpoint, world.org.id, user_id=world.other_member.id, **extra)
     assert _send(client, method, path, {"roles": ["admin"]}).status_code == 404
     with app.app_context():
         other_member = db.session.get(User, world.other_member.id)
@@ -263,7 +279,8 @@ def test_another_organisations_person_answers_404(app, client, signed_in, world,
 @pytest.mark.parametrize("method,endpoint,args", PERSON_ROUTES, ids=[f"{m}-{e}" for m, e, _ in PERSON_ROUTES])
 def test_unknown_person_answers_404(app, client, signed_in, world, method, endpoint, args):
     signed_in(world.admin)
-    assert _send(client, method, _path(app, endpoint, world.org.id, user_id=987654)).status_code == 404
+    extra = {"leave_id": _leave(app, world.member.id)} if "leave_id" in args else {}
+    assert _send(client, method, _path(app, endpoint, world.org.id, user_id=987654, **extra)).status_code == 404
 
 
 def test_a_person_without_a_role_here_answers_404(app, client, make, signed_in, world):

@@ -85,6 +85,7 @@ def _spawn(database_url: str, smtp_port: int, instance: Path, log: Path, keys: l
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("FLASK_")},
         "FLASK_SECRET_KEY": "scheduler-test-" + "x" * 32,
+        "FLASK_PULSE_RESPONDENT_KEY": "scheduler-test-pulse-" + "p" * 32,
         "FLASK_SQLALCHEMY_DATABASE_URI": database_url,
         "FLASK_MAIL_SERVER": "127.0.0.1",
         "FLASK_MAIL_PORT": str(smtp_port),

@@ -12,6 +12,7 @@ JOB_MODULES = [
     "supervision.retention.jobs",
     "supervision.booking.jobs",
     "supervision.debriefs.jobs",
+    "supervision.pulse.jobs",
 ]
 
 
