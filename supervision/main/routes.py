@@ -5,8 +5,11 @@ from flask import Blueprint, make_response, redirect, render_template, request, 
 from flask_login import current_user, login_required
 
 from ..accounts import services as account_services
+from ..accounts.models import Role
+from ..db import utcnow
 from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE, LANGUAGES
+from ..pulse.services import instrument_of, open_invitations
 from ..security import safe_next
 from . import homepages
 
@@ -22,8 +25,16 @@ def index():
 @bp.get("/home")
 @login_required
 def home():
-    sections = homepages.sections_for(current_user._get_current_object())
-    return render_template("main/home.html", sections=sections)
+    me = current_user._get_current_object()
+    sections = homepages.sections_for(me)
+    return render_template("main/home.html", sections=sections, open_surveys=_open_surveys(me))
+
+
+def _open_surveys(me):
+    """A link worker's open wellbeing surveys not yet answered, in a fixed number of queries."""
+    if not me.has_role(Role.link_worker):
+        return []
+    return [(i.round, instrument_of(i.round)) for i in open_invitations(me, utcnow()) if not i.answered]
 
 
 @bp.post("/language")
