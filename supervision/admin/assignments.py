@@ -14,6 +14,7 @@ from ..accounts.models import Membership, Organisation, Role, SupervisorAssignme
 from ..audit.services import record
 from ..extensions import db
 from ..notifications.services import notify
+from ..pulse.sharing import revoke_shares_between as revoke_trend_shares_between
 from ..reflections.sharing import revoke_shares_between
 
 
@@ -117,6 +118,7 @@ def _unassign(organisation: Organisation, pairs: list[tuple[int, int]]) -> None:
     db.session.flush()
     for supervisor_id, link_worker_id in pairs:
         revoke_shares_between(author_id=link_worker_id, supervisor_id=supervisor_id)
+        revoke_trend_shares_between(owner_id=link_worker_id, supervisor_id=supervisor_id)
 
 
 def _record_change(organisation: Organisation, link_worker: User, actor: User, *, added: list[int],
