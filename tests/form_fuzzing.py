@@ -22,6 +22,7 @@ from supervision.notifications import services as notification_services
 from .conftest import PASSWORD, sign_in
 from .form_fuzzing_booking import add_booking_world, booking_candidates
 from .form_fuzzing_debriefs import add_debrief_world, debrief_candidates
+from .form_fuzzing_pulse import add_pulse_world, pulse_candidates
 
 # A form field that sets a column of another name.
 ALIASES = {
@@ -72,6 +73,8 @@ class World:
     slot_start: str = ""
     # Debrief requests by state, and a helpline (form_fuzzing_debriefs.py).
     debrief_ids: dict[str, int] = field(default_factory=dict)
+    # A survey round, a leave period and a trend share (form_fuzzing_pulse.py).
+    pulse_ids: dict[str, int] = field(default_factory=dict)
     # Each world signs in from an address of its own: fuzzing the sign-in form trips the throttle.
     ip: str = field(default_factory=lambda: "10." + ".".join(str(b) for b in uuid.uuid4().bytes[:3]))
 
@@ -131,6 +134,7 @@ def build_world(app, make) -> World:
         world.theme_id = theme.id
     add_booking_world(app, make, world)
     add_debrief_world(app, make, world)
+    add_pulse_world(app, make, world)
     return world
 
 
@@ -162,10 +166,12 @@ def argument_sets(rule, world: World, role: str) -> list[dict]:
         "notification_id": [world.notifications.get(person.id) if person else 0],
         "token": [world.tokens.get(rule.endpoint, "not-a-token")],
         "reflection_id": [world.reflection_id],
-        "share_id": [world.share_id],
+        # A reflection share, and a share of the link worker's wellbeing trend.
+        "share_id": [world.share_id, world.pulse_ids["share"]],
         "theme_id": [world.theme_id],
         **booking_candidates(world),
         **debrief_candidates(world),
+        **pulse_candidates(world),
     }
     names = sorted(rule.arguments)
     # An argument nobody knows yet gets a real id; if the page then never opens, the test says so.

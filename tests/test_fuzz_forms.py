@@ -64,7 +64,7 @@ EFFECTS: dict[str, set[str]] = {
     "admin.invite": {"invitation.revoked_at"},  # a new invitation replaces an open one to the same address
     # Removing the supervisor or link-worker role ends that role's assignments and the shares they allowed.
     "admin.person": {"membership", "user_account.session_token", "supervisor_assignment",
-                     "reflection_share.revoked_at"},
+                     "reflection_share.revoked_at", "pulse_trend_share.revoked_at"},
     "admin.deactivate": {"user_account.active", "user_account.session_token"},
     "admin.reactivate": {"user_account.active"},
     "admin.revoke_invitation": {"invitation.revoked_at"},
@@ -90,7 +90,7 @@ EFFECTS: dict[str, set[str]] = {
     "admin.themes": {"theme"},
     "admin.archive_theme": {"theme.archived_at"},
     "admin.restore_theme": {"theme.archived_at"},
-    "admin.supervisors": {"supervisor_assignment", "reflection_share.revoked_at", "notification",
+    "admin.supervisors": {"supervisor_assignment", "reflection_share.revoked_at", "pulse_trend_share.revoked_at", "notification",
                           "outbound_email", "audit_event"},
     # Booking (issue 6). A step on a booking records an event, tells people (notification, email with
     # its .ics file), raises calendar sequences, and moves "until the next session" shares' ends.
@@ -131,6 +131,14 @@ EFFECTS: dict[str, set[str]] = {
                       "organisation.working_day_end_minute", "organisation.eap_en", "organisation.eap_cy",
                       "organisation.occupational_health_en", "organisation.occupational_health_cy",
                       "audit_event"},
+    # Wellbeing surveys (issue 8): answering, leave, and sharing one's trend.
+    "pulse.answer": {"pulse_response", "pulse_answer", "pulse_invitation.answered"},
+    "pulse.leave": {"pulse_leave", "audit_event"},
+    "pulse.leave_remove": {"pulse_leave", "audit_event"},
+    "admin.survey_leave": {"pulse_leave", "audit_event"},
+    "admin.survey_leave_remove": {"pulse_leave", "audit_event"},
+    "pulse.shares": {"pulse_trend_share", "notification", "outbound_email"},
+    "pulse.revoke_share": {"pulse_trend_share.revoked_at"},
     "admin.helpline_add": {"helpline", "audit_event"},
     "admin.helpline_edit": {"helpline", "audit_event"},
     "admin.helpline_delete": {"helpline", "audit_event"},

@@ -209,7 +209,7 @@ def test_radio_groups_have_a_legend(page, live_server, demo_password):
 def test_admin_checkbox_groups_have_a_legend(page, demo_password):
     sign_in(page, "admin@example.org", demo_password)
     page.get_by_role("navigation", name="Areas of Cwtch").get_by_role("link", name="Organisation admin").click()
-    page.locator("main").get_by_role("link", name="Carys Jenkins").click()
+    page.locator("main").get_by_role("link", name="Carys Jenkins", exact=True).click()
     _expect_group_named(page, "#roles", "Roles")
     page.go_back()
     page.locator("main").get_by_role("button", name="Invite someone").click()
@@ -285,6 +285,9 @@ def test_keyboard_only(page, demo_password):
     _assert_focus_visible(page)
     focused = _tab_until(page, lambda f: f["inNav"] and f["tag"] == "a", limit=1)
     assert focused["text"] == "Debriefs", focused
+    _assert_focus_visible(page)
+    focused = _tab_until(page, lambda f: f["inNav"] and f["tag"] == "a", limit=1)
+    assert focused["text"] == "Wellbeing", focused
     _assert_focus_visible(page)
     focused = _tab_until(page, lambda f: f["inNav"] and f["text"] == "Your account", limit=1)
     _assert_focus_visible(page)

@@ -121,3 +121,14 @@ def test_survey_pages_pass_axe_in_both_languages(page, live_server, demo_passwor
     page.goto("/wellbeing/")
     expect(page.locator("main .govuk-tag")).to_have_count(2)
     axe_check(page)
+
+    # The trend, reached from the overview: both charts drawn from these answers, and the same
+    # figures in the table beside them.
+    page.locator('main a[href="/wellbeing/trend"]').first.click()
+    page.wait_for_url(re.compile(r"/wellbeing/trend$"))
+    charts = page.locator('main img[src*="chart.svg"]')
+    expect(charts).to_have_count(2)
+    page.wait_for_load_state("load")
+    assert page.evaluate("() => [...document.querySelectorAll('main img')].every(i => i.complete && i.naturalWidth > 0)")
+    expect(page.locator("main table").first.locator("tbody")).to_contain_text("4")
+    axe_check(page)

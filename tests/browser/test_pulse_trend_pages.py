@@ -7,7 +7,6 @@ separate organisation in 2019, so that no report of the demo data changes.
 """
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timezone
 
 import pytest
@@ -29,7 +28,7 @@ from supervision.extensions import db
 from supervision.pulse.models import InstrumentKey, PulseAnswer, PulseResponse, PulseRound
 from supervision.pulse.respondent import respondent_key
 
-from .helpers import axe_check, sign_in
+from .helpers import axe_check, letters_only, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -82,7 +81,7 @@ def _charts_load(page) -> None:
 
 @pytest.mark.parametrize("language", ["en", "cy"])
 def test_trend_sharing_and_the_supervisors_view(new_context, live_server, demo_password, language):
-    suffix = uuid.uuid4().hex[:6]
+    suffix = letters_only()
     worker_email, supervisor_email = _people(live_server, demo_password, suffix)
     welsh = language == "cy"
 

@@ -3,12 +3,11 @@ warning, viewing and deleting it, with axe-core on every page; and the same with
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import axe_check, sign_in
+from .helpers import axe_check, letters_only, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +38,7 @@ def _delete_by_keyboard(page) -> None:
 
 
 def test_a_link_worker_writes_a_reflection_by_keyboard(page, demo_password):
-    title = f"Coffee morning {uuid.uuid4().hex[:6]}"
+    title = f"Coffee morning {letters_only()}"
     sign_in(page, EMAIL, demo_password)
     page.get_by_role("navigation", name="Areas of Cwtch").get_by_role("link", name="Reflections").click()
     _heading(page, "Your reflections")
@@ -126,7 +125,7 @@ def test_unsaved_changes_are_warned_about_before_leaving(page, demo_password):
 def test_reflections_work_without_javascript(new_context, demo_password):
     """Nothing here needs a script (axe-core needs one, so the pages are checked in the tests above)."""
     page = new_context(java_script_enabled=False).new_page()
-    title = f"Allotment {uuid.uuid4().hex[:6]}"
+    title = f"Allotment {letters_only()}"
     sign_in(page, EMAIL, demo_password)
     page.goto("/reflections/")
     page.locator("main").get_by_role("button", name="Write a reflection").click()

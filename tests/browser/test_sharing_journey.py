@@ -18,7 +18,7 @@ from supervision.extensions import db
 from supervision.reflections.models import Reflection, Status
 from supervision.reflections.structures import Structure
 
-from .helpers import axe_check, sign_in
+from .helpers import axe_check, letters_only, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +62,7 @@ def _reflection(live_server, author_id: int, title: str) -> int:
 
 
 def test_share_read_comment_and_stop_sharing(new_context, live_server, demo_password):
-    suffix = uuid.uuid4().hex[:6]
+    suffix = letters_only()
     worker_id, worker_email = _person(live_server, demo_password, f"Elin Hughes {suffix}", Role.link_worker)
     supervisor_name = f"Dafydd Rees {suffix}"
     _, supervisor_email = _person(live_server, demo_password, supervisor_name, Role.supervisor)
