@@ -32,18 +32,19 @@ def workers(config: Mapping, environ: Mapping[str, str]) -> int:
         return 2  # unreadable: assume the worst
 
 
-def _secret_problem(secret: object, instance_path: str) -> str | None:
+def _secret_problem(secret: object, instance_path: str, name: str = "SECRET_KEY",
+                    development_file: str = "secret_key") -> str | None:
     fix = "Generate one with: python3 -c 'import secrets; print(secrets.token_hex(32))'."
     if not isinstance(secret, (str, bytes)) or not secret:
-        return f"SECRET_KEY is not set. {fix}"
+        return f"{name} is not set. {fix}"
     text = secret.decode(errors="replace") if isinstance(secret, bytes) else secret
-    development_key = Path(instance_path) / "secret_key"
+    development_key = Path(instance_path) / development_file
     if development_key.is_file() and development_key.read_text().strip() == text.strip():
-        return f"SECRET_KEY is the development key from instance/secret_key. {fix}"
+        return f"{name} is the development key from instance/{development_file}. {fix}"
     if text.strip().lower() in PLACEHOLDER_SECRETS or PLACEHOLDER_WORDS.search(text):
-        return f"SECRET_KEY is a placeholder, not a secret. {fix}"
+        return f"{name} is a placeholder, not a secret. {fix}"
     if len(text) < MIN_SECRET_LENGTH or len(set(text)) < 10:
-        return f"SECRET_KEY is too short or too simple (use at least {MIN_SECRET_LENGTH} random characters). {fix}"
+        return f"{name} is too short or too simple (use at least {MIN_SECRET_LENGTH} random characters). {fix}"
     return None
 
 
@@ -82,6 +83,11 @@ def config_problems(config: Mapping, *, instance_path: str, environ: Mapping[str
     secret = _secret_problem(config.get("SECRET_KEY"), instance_path)
     if secret:
         problems.append(secret)
+    # A guessable respondent key would let anyone holding the database link survey answers to people.
+    pulse_key = _secret_problem(config.get("PULSE_RESPONDENT_KEY"), instance_path, "PULSE_RESPONDENT_KEY",
+                                "pulse_key")
+    if pulse_key:
+        problems.append(pulse_key)
     if not config.get("SESSION_COOKIE_SECURE"):
         problems.append("SESSION_COOKIE_SECURE is off: the session cookie would travel over plain HTTP. "
                         "Serve over HTTPS and turn it on.")

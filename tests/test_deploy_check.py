@@ -30,6 +30,7 @@ def production(databases, tmp_path, smtp_port: int, **overrides):
     settings = {
         "TESTING": False,
         "SECRET_KEY": secrets.token_hex(32),
+        "PULSE_RESPONDENT_KEY": secrets.token_hex(32),
         "ENCRYPTION_KEYS": [Fernet.generate_key().decode()],
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp_port,
@@ -61,11 +62,13 @@ def test_a_production_like_config_passes(databases, tmp_path, smtp):
     ({"SECRET_KEY": "change-me-to-something-long-and-random-0123456789"}, "SECRET_KEY is a placeholder"),
     ({"SECRET_KEY": "a long random string"}, "SECRET_KEY is a placeholder"),
     ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE is off"),
+    ({"PULSE_RESPONDENT_KEY": "pulse-1234"}, "PULSE_RESPONDENT_KEY is too short"),
+    ({"PULSE_RESPONDENT_KEY": "a long random string"}, "PULSE_RESPONDENT_KEY is a placeholder"),
     ({"ENCRYPTION_KEYS": []}, "ENCRYPTION_KEYS is empty"),
     ({"ENCRYPTION_KEYS": ["not-a-fernet-key"]}, "ENCRYPTION_KEYS entry 1 is not a valid Fernet key"),
     ({"MAIL_SERVER": None}, "MAIL_SERVER is not set"),
 ], ids=["debug", "testing", "short-secret", "simple-secret", "placeholder-secret", "example-secret",
-        "insecure-cookie", "no-encryption-key", "bad-encryption-key", "no-smtp"])
+        "insecure-cookie", "short-pulse-key", "example-pulse-key", "no-encryption-key", "bad-encryption-key", "no-smtp"])
 def test_each_problem_is_reported_and_fails_the_check(databases, tmp_path, smtp, overrides, expected):
     app = production(databases, tmp_path, smtp.port, **overrides)
     problems = deployment_problems(app)
@@ -85,6 +88,16 @@ def test_the_generated_development_secret_is_refused(databases, tmp_path, smtp):
     result = check(app)
     assert result.exit_code == 1
     assert "SECRET_KEY is the development key from instance/secret_key" in result.output
+
+
+def test_the_generated_development_pulse_key_is_refused(databases, tmp_path, smtp):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    development_key = secrets.token_hex(32)
+    (instance / "pulse_key").write_text(development_key + "\n")
+    result = check(production(databases, tmp_path, smtp.port, PULSE_RESPONDENT_KEY=development_key))
+    assert result.exit_code == 1
+    assert "PULSE_RESPONDENT_KEY is the development key from instance/pulse_key" in result.output
 
 
 def test_an_unreachable_smtp_server_is_reported(databases, tmp_path):
@@ -107,6 +120,7 @@ def test_sqlite_and_in_memory_rate_limits_with_several_workers(databases, tmp_pa
 def _clean_config(**overrides) -> dict:
     config = {
         "SECRET_KEY": secrets.token_hex(32),
+        "PULSE_RESPONDENT_KEY": secrets.token_hex(32),
         "SESSION_COOKIE_SECURE": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://cwtch@db.internal/cwtch",
