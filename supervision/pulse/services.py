@@ -61,10 +61,24 @@ def response_for(user: User, pulse_round: PulseRound) -> PulseResponse | None:
         .options(selectinload(PulseResponse.answers)))
 
 
+def _lock_person(user_id: int) -> None:
+    """Take one person's survey writes in turn. A double click on "Submit" sends two requests at
+    once: both would find no draft and both would write one. With the lock, the second waits, then
+    finds the first's answers and is refused (or updates the draft)."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    elif not connection.connection.dbapi_connection.in_transaction:
+        # SQLite: take the single write lock before reading (see booking/locking.py). A connection
+        # already in a transaction has written, so it holds that lock already.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def save_answers(user: User, invitation: PulseInvitation, answers: Mapping[str, int | None], *,
                  comment: str | None, language: str, submit: bool, now: datetime) -> PulseResponse:
     """Save a draft, or submit. A second submission, or any answer once the round has closed, is
     refused; a draft can be changed until it is submitted."""
+    _lock_person(user.id)
     pulse_round = invitation.round
     if not pulse_round.is_open(now):
         raise RoundClosed()
