@@ -73,6 +73,9 @@ def _people(live_server, password: str, suffix: str) -> tuple[str, str]:
 
 def _charts_load(page) -> None:
     """Each chart is an image that loaded, no wider than the page's main column."""
+    # After a click (rather than a goto) the images may still be on their way: wait for them.
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => [...document.querySelectorAll('main img')].every(img => img.complete)")
     main_width = page.evaluate("() => document.querySelector('main').clientWidth")
     for image in page.locator("main img").all():
         loaded = image.evaluate("(img) => img.complete && img.naturalWidth > 0 ? img.getBoundingClientRect().width : 0")
