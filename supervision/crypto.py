@@ -151,8 +151,12 @@ def _current() -> MultiFernet:
     return _fernet(keys)
 
 
-def encrypt(plaintext: str) -> str:
+def encrypt(plaintext: str, *, undated: bool = False) -> str:
     reload_key_file()  # never encrypt under a key another process has already retired
+    if undated:
+        # A Fernet token carries the time it was made, in clear. Survey comments must not: the
+        # answers table keeps no time finer than its round (see pulse/models.py).
+        return _current().encrypt_at_time(plaintext.encode("utf-8"), 0).decode("ascii")
     return _current().encrypt(plaintext.encode("utf-8")).decode("ascii")
 
 
@@ -198,6 +202,18 @@ class EncryptedText(TypeDecorator[str]):
 
     def process_result_value(self, value: str | None, dialect) -> str | None:
         return None if value is None else decrypt(value)
+
+
+class UndatedEncryptedText(EncryptedText):
+    """Encrypted text whose token does not record when it was written (its Fernet time is 0).
+    Key rotation keeps that time, so it stays 0."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect) -> str | None:
+        if value is None or isinstance(value, _RawText):
+            return super().process_bind_param(value, dialect)
+        return encrypt(value, undated=True)
 
 
 class EncryptedJSON(EncryptedText):

@@ -49,6 +49,43 @@ def test_response_ids_are_random_so_their_order_says_nothing(make, app):
     assert not any(str(person.id) == key for person in people for key in stored)
 
 
+def test_a_comment_is_stored_encrypted_without_the_time_it_was_written(app, make):
+    import base64
+    from datetime import timedelta
+
+    from cryptography.fernet import Fernet
+    from sqlalchemy import text
+
+    from supervision import crypto
+    from supervision.db import utcnow
+    from supervision.pulse import services
+
+    org = make.organisation()
+    person = make.user(Role.link_worker, organisation=org)
+    round_id = make.pulse_round(org)
+    make.pulse_invitation(person, round_id)
+    comment = "Only for me: the Pritchard visit stayed with me all weekend."
+    with app.app_context():
+        from supervision.accounts.models import User
+
+        me = db.session.get(User, person.id)
+        services.save_answers(me, services.invitation_for(me, round_id), {"B1": 3}, comment=comment,
+                              language="en", submit=True, now=utcnow() + timedelta(seconds=1))
+        db.session.commit()
+        token = db.session.scalar(text("SELECT comment FROM pulse_response"))
+        assert comment not in token
+        # A Fernet token is version (1 byte), time (8 bytes, in clear), IV, ciphertext, HMAC.
+        assert base64.urlsafe_b64decode(token)[1:9] == bytes(8)
+        assert db.session.scalar(select(PulseResponse.comment)) == comment
+        # Rotating to a new key keeps the time at zero.
+        saved = list(app.config["ENCRYPTION_KEYS"])
+        try:
+            app.config["ENCRYPTION_KEYS"] = [Fernet.generate_key().decode(), *saved]
+            assert base64.urlsafe_b64decode(crypto.rotate(token))[1:9] == bytes(8)
+        finally:
+            app.config["ENCRYPTION_KEYS"] = saved
+
+
 def _expected_key(app, user_id: int) -> str:
     secret = app.config["PULSE_RESPONDENT_KEY"].encode()
     return hmac.new(secret, f"cwtch-pulse-respondent:{user_id}".encode(), hashlib.sha256).hexdigest()

@@ -246,6 +246,20 @@ def test_ending_the_assignment_ends_the_share_so_reassigning_does_not_revive_it(
         assert db.session.get(TrendShare, world.share_id).revoked_at is not None
 
 
+def test_a_chart_opened_on_its_own_is_a_logged_view_but_a_page_and_its_chart_are_one(app, client, world):
+    sign_in(client, world.supervisor.email)
+
+    def views() -> int:
+        with app.app_context():
+            return len(db.session.scalars(select(TrendShareView).where(TrendShareView.share_id == world.share_id)).all())
+
+    assert client.get(f"/wellbeing/shared/{world.share_id}/chart.svg?measure=single").status_code == 200
+    assert views() == 1
+    client.get(f"/wellbeing/shared/{world.share_id}")
+    client.get(f"/wellbeing/shared/{world.share_id}/chart.svg?measure=cbi")
+    assert views() == 2  # the page is logged; its charts, moments later, are the same look
+
+
 # --- every route against every role --------------------------------------------------------------------
 
 OWNER_ROUTES = [("GET", "/wellbeing/trend/sharing"), ("POST", "/wellbeing/trend/sharing"),

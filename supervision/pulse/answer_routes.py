@@ -22,7 +22,7 @@ from .blueprint import bp
 from .forms import AnswersForm, answers_form
 from .instruments import Instrument, options_for
 from .models import PulseInvitation, PulseResponse, PulseRound
-from .permissions import can_answer
+from .permissions import can_answer, can_see_own
 from .respondent import respondent_key
 
 # About how long each survey takes, for the first screen.
@@ -33,10 +33,12 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _invitation_or_404(round_id: int) -> PulseInvitation:
+def _invitation_or_404(round_id: int, *, answering: bool = True) -> PulseInvitation:
+    """The person's own invitation; to answer it they must still work for the round's organisation."""
     me = _me()
     invitation = services.invitation_for(me, round_id)
-    if invitation is None or not can_answer(me, invitation):
+    allowed = can_answer if answering else can_see_own
+    if invitation is None or not allowed(me, invitation):
         abort(404)
     return invitation
 
@@ -221,7 +223,7 @@ def _support(me: User, organisation: Organisation) -> dict:
 @role_required(Role.link_worker)
 def result(round_id: int):
     me = _me()
-    invitation = _invitation_or_404(round_id)
+    invitation = _invitation_or_404(round_id, answering=False)
     pulse_round = invitation.round
     response = services.response_for(me, pulse_round)
     if response is None or not response.submitted:

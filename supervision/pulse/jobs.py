@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.orm import contains_eager
 
-from ..accounts.models import Organisation, User
+from ..accounts.models import Membership, Organisation, Role, User
 from ..extensions import db
 from ..scheduler.registry import Job
 from . import messages, rounds
@@ -97,12 +97,20 @@ def _tell_invited(invitations: list[PulseInvitation], now: datetime) -> None:
     db.session.flush()
 
 
+def _still_link_worker_there():
+    """The invited person is still a link worker of the round's organisation."""
+    return exists().where(Membership.user_id == PulseInvitation.user_id,
+                          Membership.organisation_id == PulseRound.organisation_id,
+                          Membership.role == Role.link_worker)
+
+
 def send_reminders(*, now: datetime) -> int:
     """The day-3 and day-10 reminders, each once, to those who have not answered. Returns how many went."""
     due = db.session.scalars(
         select(PulseInvitation)
         .join(PulseInvitation.round).join(PulseInvitation.user)
         .where(*_open_now(now), PulseInvitation.answered.is_(False), User.active.is_(True),
+               _still_link_worker_there(),
                or_(PulseRound.opens_at <= now - SECOND_REMINDER,
                    and_(PulseRound.opens_at <= now - FIRST_REMINDER, PulseInvitation.reminders_sent == 0)),
                PulseInvitation.reminders_sent < 2)
@@ -146,14 +154,24 @@ def close_rounds(*, now: datetime) -> int:
         .where(PulseRound.closes_at <= now, PulseRound.closed_at.is_(None))
         .values(closed_at=now).returning(PulseRound.id)
         .execution_options(synchronize_session=False)))
+    # Every round past its close, not only those closed now: a save that was under way as the
+    # round closed may have written a draft after this job first ran.
+    past = select(PulseRound.id).where(PulseRound.closes_at <= now)
+    drafts = select(PulseResponse.id).where(PulseResponse.round_id.in_(past), PulseResponse.submitted.is_(False))
+    # The answers first: a bulk delete does not run the ORM cascade.
+    db.session.execute(delete(PulseAnswer).where(PulseAnswer.response_id.in_(drafts))
+                       .execution_options(synchronize_session=False))
+    db.session.execute(delete(PulseResponse).where(PulseResponse.round_id.in_(past),
+                                                   PulseResponse.submitted.is_(False))
+                       .execution_options(synchronize_session=False))
     if closed:
-        drafts = select(PulseResponse.id).where(PulseResponse.round_id.in_(closed), PulseResponse.submitted.is_(False))
-        # The answers first: a bulk delete does not run the ORM cascade.
-        db.session.execute(delete(PulseAnswer).where(PulseAnswer.response_id.in_(drafts))
-                           .execution_options(synchronize_session=False))
-        db.session.execute(delete(PulseResponse).where(PulseResponse.round_id.in_(closed),
-                                                       PulseResponse.submitted.is_(False))
-                           .execution_options(synchronize_session=False))
+        # Submitting wrote the person's invitation and their answers in one transaction, which
+        # PostgreSQL stamps on both rows (xmin). Rewrite every row of the closed rounds in this one
+        # transaction, so that stamp no longer pairs an invitation with its answers.
+        db.session.execute(update(PulseResponse).where(PulseResponse.round_id.in_(closed))
+                           .values(submitted=PulseResponse.submitted).execution_options(synchronize_session=False))
+        db.session.execute(update(PulseInvitation).where(PulseInvitation.round_id.in_(closed))
+                           .values(answered=PulseInvitation.answered).execution_options(synchronize_session=False))
     return len(closed)
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, SmallI
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organisation, User, _enum
-from ..crypto import EncryptedText
+from ..crypto import UndatedEncryptedText
 from ..db import Base, utcnow
 
 ROUND_DAYS = 14
@@ -106,8 +106,9 @@ class PulseResponse(Base):
     language: Mapped[str] = mapped_column(String(2))
     # A draft until the person submits it; drafts are removed when the round closes.
     submitted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    # Seen by its writer only: never by a supervisor, an employer or a report.
-    comment: Mapped[str | None] = mapped_column(EncryptedText())
+    # Seen by its writer only: never by a supervisor, an employer or a report. Encrypted without
+    # the time a Fernet token would otherwise carry in clear.
+    comment: Mapped[str | None] = mapped_column(UndatedEncryptedText())
 
     round: Mapped[PulseRound] = relationship()
     answers: Mapped[list[PulseAnswer]] = relationship(

@@ -14,8 +14,16 @@ def can_answer_surveys(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.link_worker)
 
 
+def can_see_own(user: User, invitation: PulseInvitation) -> bool:
+    """One's own invitation and, once submitted, one's own result."""
+    return user.is_authenticated and invitation.user_id == user.id
+
+
 def can_answer(user: User, invitation: PulseInvitation) -> bool:
-    return user.is_authenticated and user.active and invitation.user_id == user.id
+    """Only while a link worker of the round's organisation: someone who has moved on no longer
+    answers for it (their answers would count in its figures)."""
+    return (can_see_own(user, invitation) and user.active
+            and Role.link_worker in user.roles_in(invitation.round.organisation_id))
 
 
 def can_share_trend_with(owner: User, supervisor: User) -> bool:

@@ -88,8 +88,13 @@ def eligible_user_ids(organisation_id: int) -> list[int]:
 
 
 def invite(pulse_round: PulseRound) -> list[PulseInvitation]:
-    """Invite everyone eligible who has not been invited yet (people who joined mid-round too)."""
-    invited = set(db.session.scalars(select(PulseInvitation.user_id).where(PulseInvitation.round_id == pulse_round.id)))
+    """Invite everyone eligible who has not been invited yet (people who joined mid-round too).
+    Someone already asked this month, by another organisation they have since moved from, is
+    not asked again."""
+    invited = set(db.session.scalars(
+        select(PulseInvitation.user_id).join(PulseRound, PulseRound.id == PulseInvitation.round_id)
+        .where(PulseRound.instrument == pulse_round.instrument, PulseRound.year == pulse_round.year,
+               PulseRound.month == pulse_round.month)))
     new = []
     for user_id in eligible_user_ids(pulse_round.organisation_id):
         if user_id in invited:

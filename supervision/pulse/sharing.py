@@ -8,7 +8,7 @@ only that a summary was shared, never a score.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -89,6 +89,22 @@ def record_view(*, share: TrendShare, now: datetime | None = None) -> TrendShare
     db.session.add(view)
     db.session.flush()
     return view
+
+
+# The page and its charts arrive together: one look, one entry in the owner's log.
+SAME_LOOK = timedelta(minutes=2)
+
+
+def record_chart_view(*, share: TrendShare, now: datetime | None = None) -> bool:
+    """A chart opened on its own shows the figures too, so it is logged, unless the page that
+    holds it was logged moments ago. Says whether it logged a view."""
+    now = now or utcnow()
+    recent = db.session.scalar(select(TrendShareView.id).where(
+        TrendShareView.share_id == share.id, TrendShareView.viewed_at > now - SAME_LOOK).limit(1))
+    if recent is not None:
+        return False
+    record_view(share=share, now=now)
+    return True
 
 
 def share_of_owner(owner: User, share_id: int) -> TrendShare | None:

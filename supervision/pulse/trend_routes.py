@@ -126,6 +126,8 @@ def shared_trend(share_id: int):
 @role_required(Role.supervisor)
 def shared_trend_chart(share_id: int):
     share = _shared_or_404(share_id)
+    if sharing.record_chart_view(share=share):
+        db.session.commit()
     return _svg(summary_of(services.my_results(share.owner)), own=False)
 
 
