@@ -19,6 +19,10 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
         static_folder=str(ROOT / "static"),
     )
     os.makedirs(app.instance_path, exist_ok=True)
+    from .converters import IdConverter
+
+    # Before any blueprint adds its rules: each rule picks its converter when it is added.
+    app.url_map.converters["int"] = IdConverter
 
     from . import config
 
