@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -36,7 +36,7 @@ from .pulse.models import (
     TrendShareView,
 )
 from .pulse.respondent import respondent_key
-from .pulse.rounds import QUARTER_FIRST_MONTHS, eligible_user_ids, first_working_day
+from .pulse.rounds import QUARTER_FIRST_MONTHS, eligible_user_ids, opening_time
 
 PAST_MONTHS = 11  # with this month's open round, a year of monthly rounds
 WELSH_SPEAKERS = {NIA, "gwenllian.bowen@teifi.example.org"}
@@ -79,8 +79,8 @@ def _round(organisation: Organisation, instrument: InstrumentKey, month: Month, 
         return existing
     closed = opens_at is None
     if closed:
-        start = first_working_day(month.year, month.month, organisation.working_days)
-        opens_at = datetime.combine(start, time(0), tzinfo=LONDON).astimezone(timezone.utc)
+        opens_at = opening_time(month.year, month.month, organisation.working_days,
+                                organisation.working_day_start_minute)
     closes_at = opens_at + timedelta(days=ROUND_DAYS)
     pulse_round = PulseRound(organisation_id=organisation.id, instrument=instrument, year=month.year,
                              month=month.month, opens_at=opens_at, closes_at=closes_at,

@@ -74,13 +74,13 @@ def test_a_year_of_rounds_with_only_this_months_pulse_open(app, seeded):
             for r in rounds:
                 if r is not open_now[0]:
                     assert r.closes_at <= NOW and r.closed_at == r.closes_at
-                    # Opened at midnight London time on a working day, as the scheduler would.
+                    # Opened at the start of a working day, London time, as the scheduler would.
                     opened = r.opens_at.astimezone(LONDON)
-                    assert (opened.hour, opened.minute) == (0, 0) and opened.weekday() < 5 and opened.day <= 3
+                    assert (opened.hour, opened.minute) == (9, 0) and opened.weekday() < 5 and opened.day <= 3
             # The scheduler finds this month's round already there and opens no second one.
             organisation = _organisation(name)
-            today = NOW.astimezone(LONDON).date()
-            assert [open_round(organisation, p) for p in periods_for(organisation.working_days, today)] == [None]
+            assert [open_round(organisation, p) for p in periods_for(
+                organisation.working_days, organisation.working_day_start_minute, NOW)] == [None]
 
 
 def test_carys_has_a_believable_trend_and_this_months_survey_to_answer(app, seeded):

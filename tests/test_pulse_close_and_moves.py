@@ -16,7 +16,7 @@ from supervision.pulse.models import PulseInvitation, PulseResponse
 from .conftest import sign_in
 
 UTC = timezone.utc
-NOV = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # Monday 2 November 2026, 00:00 in London
+NOV = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # Monday 2 November 2026, 09:00 in London: rounds open
 
 
 def _run(app, job, now) -> None:

@@ -18,7 +18,7 @@ from supervision.scheduler.registry import all_jobs
 from .conftest import counting_queries
 
 UTC = timezone.utc
-NOV = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # Monday 2 November 2026, 00:00 in London (GMT)
+NOV = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # Monday 2 November 2026, 09:00 in London (GMT)
 TUESDAY_TO_SATURDAY = 0b0111110
 
 
@@ -65,7 +65,7 @@ def test_the_three_jobs_are_registered():
     assert {"pulse.rounds", "pulse.reminders", "pulse.close"} <= {job.id for job in all_jobs()}
 
 
-def test_a_round_opens_at_london_midnight_on_the_first_working_day(app, make):
+def test_a_round_opens_when_the_first_working_day_starts(app, make):
     weekdays = make.organisation(name="Mon-Fri")
     tue_sat = make.organisation(name="Tue-Sat", working_days=TUESDAY_TO_SATURDAY)
     # 1 November 2026 is a Sunday: nothing yet.
@@ -75,8 +75,16 @@ def test_a_round_opens_at_london_midnight_on_the_first_working_day(app, make):
     for now in (NOV, NOV + timedelta(minutes=30)):
         _run(app, jobs.rounds_job, now)
     assert _rounds(app) == [(weekdays.id, "monthly", 2026, 11, NOV, NOV + timedelta(days=14))]
-    _run(app, jobs.rounds_job, utc(2026, 11, 3, 0, 5))
-    assert _rounds(app)[1] == (tue_sat.id, "monthly", 2026, 11, utc(2026, 11, 3), utc(2026, 11, 17))
+    _run(app, jobs.rounds_job, utc(2026, 11, 3, 9, 5))
+    assert _rounds(app)[1] == (tue_sat.id, "monthly", 2026, 11, utc(2026, 11, 3, 9), utc(2026, 11, 17, 9))
+
+
+def test_the_organisations_own_start_of_day_is_the_opening_time(app, make):
+    make.organisation(name="Early", working_day_start_minute=7 * 60 + 30)
+    _run(app, jobs.rounds_job, utc(2026, 11, 2, 7, 29))
+    assert _rounds(app) == []
+    _run(app, jobs.rounds_job, utc(2026, 11, 2, 7, 30))
+    assert [r[4] for r in _rounds(app)] == [utc(2026, 11, 2, 7, 30)]
 
 
 @pytest.mark.parametrize("now, instruments", [
@@ -89,23 +97,23 @@ def test_the_cbi_opens_beside_the_monthly_pulse_in_the_first_month_of_each_quart
     assert [r[1] for r in _rounds(app)] == instruments
 
 
-def test_in_summer_time_london_midnight_is_eleven_the_evening_before_in_utc(app, make):
+def test_in_summer_time_nine_in_london_is_eight_in_utc(app, make):
     make.organisation()
-    _run(app, jobs.rounds_job, utc(2027, 3, 31, 22, 59))  # 23:59 on 31 March in London
+    _run(app, jobs.rounds_job, utc(2027, 4, 1, 7, 59))  # 08:59 on Thursday 1 April in London (BST)
     assert _rounds(app) == []
-    _run(app, jobs.rounds_job, utc(2027, 3, 31, 23, 0))  # 00:00 on Thursday 1 April, BST
-    opens = utc(2027, 3, 31, 23)
+    _run(app, jobs.rounds_job, utc(2027, 4, 1, 8, 0))  # 09:00 BST
+    opens = utc(2027, 4, 1, 8)
     assert [r[1:] for r in _rounds(app)] == [("monthly", 2027, 4, opens, opens + timedelta(days=14)),
                                             ("cbi", 2027, 4, opens, opens + timedelta(days=14))]
 
 
 def test_a_scheduler_that_was_down_opens_the_round_late_but_not_after_its_14_days(app, make):
     make.organisation()
-    _run(app, jobs.rounds_job, utc(2027, 2, 15, 0, 30))  # the round would have closed at 00:00
+    _run(app, jobs.rounds_job, utc(2027, 2, 15, 9, 30))  # the round would have closed at 09:00
     assert _rounds(app) == []
     _run(app, jobs.rounds_job, utc(2027, 2, 14, 18))
     # A late round keeps the times it would have had.
-    assert [r[4:] for r in _rounds(app)] == [(utc(2027, 2, 1), utc(2027, 2, 15))]
+    assert [r[4:] for r in _rounds(app)] == [(utc(2027, 2, 1, 9), utc(2027, 2, 15, 9))]
 
 
 def test_only_active_link_workers_are_invited_by_their_first_link_worker_organisation(app, make):

@@ -55,7 +55,7 @@ def _create_missing_rounds(organisations: list[Organisation], now: datetime) -> 
         select(PulseRound.organisation_id, PulseRound.instrument)
         .where(PulseRound.year == today.year, PulseRound.month == today.month)).all())
     for organisation in organisations:
-        for period in rounds.periods_for(organisation.working_days, today):
+        for period in rounds.periods_for(organisation.working_days, organisation.working_day_start_minute, now):
             if (organisation.id, period.instrument) not in existing:
                 rounds.open_round(organisation, period)
 

@@ -1,7 +1,9 @@
 """When rounds open, and who is asked.
 
-- A monthly round opens on the organisation's first working day of each month, at 00:00 London
-  time; a CBI round opens beside it in the first month of each quarter. Each stays open 14 days.
+- A monthly round opens on the organisation's first working day of each month, when its working
+  day starts (London time), so nobody is told of a survey at midnight; a CBI round opens beside it
+  in the first month of each quarter. Each stays open 14 days, and reminders follow from the
+  opening time, so they too come in working hours.
 - If the scheduler was down that day, the round opens on its next run, as long as it is still
   inside those 14 days: a late round closes when it would have closed anyway.
 - A person is asked once a month, by the organisation of their first link-worker membership, so
@@ -43,13 +45,19 @@ def first_working_day(year: int, month: int, working_days: int) -> date:
     raise ValueError("no working day in the week")
 
 
-def periods_for(working_days: int, today: date) -> list[Period]:
-    """The rounds an organisation should have open on this London date (pure)."""
-    start = first_working_day(today.year, today.month, working_days)
-    opens_at = datetime.combine(start, time(0), tzinfo=LONDON).astimezone(ZoneInfo("UTC"))
+def opening_time(year: int, month: int, working_days: int, start_minute: int) -> datetime:
+    """When a month's round opens: the start of the first working day, in UTC."""
+    start = first_working_day(year, month, working_days)
+    wall = datetime.combine(start, time(0)) + timedelta(minutes=start_minute)
+    return wall.replace(tzinfo=LONDON).astimezone(ZoneInfo("UTC"))
+
+
+def periods_for(working_days: int, start_minute: int, now: datetime) -> list[Period]:
+    """The rounds an organisation should have open at this moment (pure)."""
+    today = now.astimezone(LONDON).date()
+    opens_at = opening_time(today.year, today.month, working_days, start_minute)
     closes_at = opens_at + timedelta(days=ROUND_DAYS)
-    now_midnight = datetime.combine(today, time(0), tzinfo=LONDON).astimezone(ZoneInfo("UTC"))
-    if not (start <= today and now_midnight < closes_at):
+    if not (opens_at <= now < closes_at):
         return []
     instruments = [InstrumentKey.monthly]
     if today.month in QUARTER_FIRST_MONTHS:
