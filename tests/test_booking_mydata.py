@@ -2,14 +2,9 @@
 record as a link worker, the sessions they run as a supervisor, and nobody else's name or booking."""
 from __future__ import annotations
 
-import io
-import json
-import re
-import zipfile
 from datetime import timedelta
 
 import pytest
-from pypdf import PdfReader
 
 from supervision.accounts.models import Role, User
 from supervision.booking import events
@@ -19,9 +14,8 @@ from supervision.booking.models import Booking, SessionRecord
 from supervision.db import utcnow
 from supervision.extensions import db
 
-from .conftest import counting_queries, post, sign_in
-
-EXPORT = "/account/my-data/export"
+from .conftest import counting_queries
+from .mydata_helpers import download
 
 
 @pytest.fixture
@@ -51,19 +45,8 @@ def calendar(app, make):
                 past=past)
 
 
-def _download(app, person):
-    client = app.test_client()
-    assert sign_in(client, person.email).status_code == 302
-    response = post(client, EXPORT, token_from="/account/my-data")
-    archive = zipfile.ZipFile(io.BytesIO(response.data))
-    raw = archive.read("cwtch-my-data.json").decode("utf-8")
-    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(archive.read("cwtch-my-data.pdf"))).pages)
-    pdf = re.sub(r"\s+", " ", pdf)
-    return json.loads(raw), raw, pdf
-
-
 def test_a_link_workers_download_holds_their_bookings_history_and_record(app, calendar):
-    document, raw, pdf = _download(app, calendar["carys"])
+    document, raw, pdf = download(app, calendar["carys"])
     section = document["bookings"]
     assert section["as_supervisor"] == []
     by_id = {b["id"]: b for b in section["as_link_worker"]}
@@ -87,7 +70,7 @@ def test_a_link_workers_download_holds_their_bookings_history_and_record(app, ca
 
 
 def test_a_supervisors_download_lists_the_sessions_they_run_with_counts_only(app, calendar):
-    document, raw, pdf = _download(app, calendar["rhodri"])
+    document, raw, pdf = download(app, calendar["rhodri"])
     section = document["bookings"]
     assert section["as_link_worker"] == []
     by_id = {s["session_id"]: s for s in section["as_supervisor"]}

@@ -3,14 +3,9 @@ supervisor who handled one gets its dates, status, outcome and their own notes, 
 description. Deleting a link worker takes their requests; deleting a handler leaves them."""
 from __future__ import annotations
 
-import io
-import json
-import re
-import zipfile
 from datetime import timedelta
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from supervision.accounts.models import Role, User
@@ -20,10 +15,9 @@ from supervision.debriefs.events import Step, record
 from supervision.debriefs.export import debriefs_section
 from supervision.extensions import db
 
-from .conftest import counting_queries, post, sign_in
+from .conftest import counting_queries
+from .mydata_helpers import delete_account, download
 
-EXPORT = "/account/my-data/export"
-DELETE = "/account/my-data/delete"
 DESCRIPTION = "A person I support told me about years of violence at home, and it has stayed with me."
 NOTES = "We talked for half an hour and agreed on a short break after hard visits."
 OTHER = "Huw's own worry about a home visit that went wrong."
@@ -60,19 +54,8 @@ def requests(app, make):
                 theirs=theirs, check_ins={better, later}, asked=asked)
 
 
-def _download(app, person):
-    client = app.test_client()
-    assert sign_in(client, person.email).status_code == 302
-    response = post(client, EXPORT, token_from="/account/my-data")
-    assert response.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(response.data))
-    raw = archive.read("cwtch-my-data.json").decode("utf-8")
-    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(archive.read("cwtch-my-data.pdf"))).pages)
-    return json.loads(raw), raw, re.sub(r"\s+", " ", pdf)
-
-
 def test_a_link_workers_download_holds_their_requests_in_full(app, requests):
-    document, raw, pdf = _download(app, requests["carys"])
+    document, raw, pdf = download(app, requests["carys"])
     section = document["debriefs"]
     assert section["as_supervisor"] == []
     by_id = {r["id"]: r for r in section["as_link_worker"]}
@@ -101,7 +84,7 @@ def test_a_link_workers_download_holds_their_requests_in_full(app, requests):
 
 
 def test_the_handlers_download_has_dates_status_outcome_and_their_notes_never_the_description(app, requests):
-    document, raw, pdf = _download(app, requests["rhodri"])
+    document, raw, pdf = download(app, requests["rhodri"])
     section = document["debriefs"]
     assert section["as_link_worker"] == []
     by_id = {r["id"]: r for r in section["as_supervisor"]}
@@ -136,21 +119,13 @@ def test_the_section_costs_the_same_however_many_requests(app, make, requests):
     assert counts[:2] == counts[2:]
 
 
-def _delete_account(app, person) -> None:
-    client = app.test_client()
-    assert sign_in(client, person.email).status_code == 302
-    assert post(client, DELETE, {"confirm": "y"}, token_from=DELETE).status_code == 302
-    with app.app_context():
-        assert db.session.get(User, person.id) is None
-
-
 def _count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def test_deleting_a_link_worker_deletes_their_requests_steps_and_check_ins(app, requests):
     mine = [requests["completed"], requests["waiting"], requests["declined"]]
-    _delete_account(app, requests["carys"])
+    delete_account(app, requests["carys"])
     with app.app_context():
         assert _count(dm.DebriefRequest, dm.DebriefRequest.id.in_(mine)) == 0
         assert _count(dm.DebriefEvent, dm.DebriefEvent.request_id.in_(mine)) == 0
@@ -161,7 +136,7 @@ def test_deleting_a_link_worker_deletes_their_requests_steps_and_check_ins(app, 
 
 
 def test_deleting_the_handler_leaves_the_requests_to_the_link_worker(app, requests):
-    _delete_account(app, requests["rhodri"])
+    delete_account(app, requests["rhodri"])
     with app.app_context():
         rows = db.session.scalars(select(dm.DebriefRequest).order_by(dm.DebriefRequest.id)).all()
         assert {r.id for r in rows} == {requests[k] for k in ("completed", "waiting", "declined", "theirs")}

@@ -3,14 +3,9 @@ respondent key), scores, comments, invitations, leave and trend shares, and nobo
 the account deletes them, while a colleague's answers stay."""
 from __future__ import annotations
 
-import io
-import json
-import re
-import zipfile
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from supervision.accounts.models import Role, User
@@ -20,9 +15,9 @@ from supervision.mydata.exporters import pulse_section
 from supervision.pulse import models as pm
 from supervision.pulse.respondent import respondent_key
 
-from .conftest import counting_queries, post, sign_in
+from .conftest import counting_queries, sign_in
+from .mydata_helpers import delete_account, download
 
-EXPORT = "/account/my-data/export"
 DELETE = "/account/my-data/delete"
 COMMENT = "A long week; the drive between visits is wearing me down."
 OTHER = "Huw's own private comment about his caseload."
@@ -71,19 +66,8 @@ def surveys(app, make):
                 rounds=dict(january=january, cbi=cbi, february=february, march=march, current=current))
 
 
-def _download(app, person):
-    client = app.test_client()
-    assert sign_in(client, person.email).status_code == 302
-    response = post(client, EXPORT, token_from="/account/my-data")
-    assert response.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(response.data))
-    raw = archive.read("cwtch-my-data.json").decode("utf-8")
-    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(archive.read("cwtch-my-data.pdf"))).pages)
-    return json.loads(raw), raw, re.sub(r"\s+", " ", pdf)
-
-
 def test_a_link_workers_download_holds_their_surveys(app, surveys):
-    document, raw, pdf = _download(app, surveys["carys"])
+    document, raw, pdf = download(app, surveys["carys"])
     section = document["wellbeing_surveys"]
     responses = section["responses"]
     assert sorted((r["instrument"], r["submitted"], r["month"] if r["submitted"] else None) for r in responses) == [
@@ -125,7 +109,7 @@ def test_a_link_workers_download_holds_their_surveys(app, surveys):
 
 
 def test_a_supervisors_download_has_the_shares_with_them_by_id_only(app, surveys):
-    document, raw, pdf = _download(app, surveys["rhodri"])
+    document, raw, pdf = download(app, surveys["rhodri"])
     section = document["wellbeing_surveys"]
     assert section["responses"] == section["invitations"] == section["leave"] == section["trend_shares"] == []
     mine, stopped, his = surveys["shares"]
@@ -142,7 +126,7 @@ def test_a_welsh_speakers_months_are_in_welsh(app, make):
     organisation = make.organisation()
     nia = make.user(Role.link_worker, organisation=organisation, language="cy")
     make.pulse_response(nia, _round(make, organisation, 2026, 3), {"B1": 1}, language="cy")
-    _, _, pdf = _download(app, nia)
+    _, _, pdf = download(app, nia)
     assert "Mawrth 2026" in pdf
 
 
@@ -160,14 +144,6 @@ def test_the_section_costs_the_same_however_many_surveys(app, make, surveys):
     assert counts[:2] == counts[2:]
 
 
-def _delete_account(app, person) -> None:
-    client = app.test_client()
-    assert sign_in(client, person.email).status_code == 302
-    assert post(client, DELETE, {"confirm": "y"}, token_from=DELETE).status_code == 302
-    with app.app_context():
-        assert db.session.get(User, person.id) is None
-
-
 def _count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
@@ -177,7 +153,7 @@ def test_deleting_a_link_worker_deletes_their_survey_data(app, surveys):
     with app.app_context():
         key = respondent_key(carys.id)
         before = _count(pm.PulseAnswer)
-    _delete_account(app, carys)
+    delete_account(app, carys)
     mine, stopped, his = surveys["shares"]
     with app.app_context():
         assert _count(pm.PulseResponse, pm.PulseResponse.respondent_key == key) == 0
@@ -198,7 +174,7 @@ def test_deleting_a_link_worker_deletes_their_survey_data(app, surveys):
 
 
 def test_deleting_the_supervisor_deletes_the_shares_with_them_only(app, surveys):
-    _delete_account(app, surveys["rhodri"])
+    delete_account(app, surveys["rhodri"])
     with app.app_context():
         assert _count(pm.TrendShare) == 0 and _count(pm.TrendShareView) == 0
         assert _count(pm.PulseResponse) == 5 and _count(pm.SurveyLeave) == 3
@@ -206,7 +182,7 @@ def test_deleting_the_supervisor_deletes_the_shares_with_them_only(app, surveys)
 
 def test_an_admin_who_marked_leave_leaves_the_dates_with_the_person(app, surveys, make):
     make.user(Role.admin, organisation=surveys["organisation"])  # so Gareth is not the last admin
-    _delete_account(app, surveys["gareth"])
+    delete_account(app, surveys["gareth"])
     with app.app_context():
         marked = db.session.scalars(select(pm.SurveyLeave).where(pm.SurveyLeave.user_id == surveys["carys"].id)
                                     .order_by(pm.SurveyLeave.starts_on)).all()
