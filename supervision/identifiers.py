@@ -29,10 +29,11 @@ the length of the text.
 from __future__ import annotations
 
 import enum
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterator, NamedTuple
+from typing import Iterator, Mapping, NamedTuple
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -79,6 +80,20 @@ def find_identifiers(*texts: str | None, today: date | None = None,
                 seen.add(finding)
                 findings.append(finding)
     return findings
+
+
+# The warning's "Save anyway": the form carries digests of what the warning showed (not the text,
+# which the page already quotes once), so that anything new is shown before it is accepted.
+def digests(findings: list[Finding]) -> set[str]:
+    return {hashlib.sha256(f"{f.kind.value}:{f.text}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+            for f in findings}
+
+
+def confirmed(findings: list[Finding], form: Mapping[str, str]) -> bool:
+    """"Save anyway" counts only for what the warning showed: anything new is shown first."""
+    if form.get("confirm_identifiers") != "1":
+        return False
+    return digests(findings) <= set((form.get("identifiers_seen") or "").split(","))
 
 
 # Known national helplines, as digits in national form. The service shows these itself, and a

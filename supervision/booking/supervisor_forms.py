@@ -52,7 +52,7 @@ def show_booking_error(form: FlaskForm, error: BookingError, default: str, alias
     add_error(field if field is not None and name != "csrf_token" else form[default], error.message)
 
 
-class _WhenMixin:
+class WhenFields:
     """A date and a time in London that together make the session's new start."""
 
     session_date = GovDateField(_l("Date"), description=_l("For example, 27 3 2026"))
@@ -89,7 +89,7 @@ class _WhenMixin:
         return start
 
 
-class ReviewForm(_WhenMixin, FlaskForm):
+class ReviewForm(WhenFields, FlaskForm):
     """Approve, decline with a reason, or propose another time. All fields are always on the page
     (GOV.UK conditional reveal needs no JavaScript); only the chosen decision's are checked."""
 
@@ -133,7 +133,7 @@ class ReasonForm(FlaskForm):
     submit = SubmitField(_l("Cancel the session"), widget=GovSubmitInput())
 
 
-class RescheduleForm(_WhenMixin, FlaskForm):
+class RescheduleForm(WhenFields, FlaskForm):
     reason = TextAreaField(_l("Why are you moving it?"), widget=GovTextArea(), filters=[_text],
                            description=_l("The link worker will see this. Keep client details out of it."),
                            validators=[required(_l("Enter the reason you are moving the session")),
@@ -166,7 +166,7 @@ class CapacityForm(FlaskForm):
         return not self.errors
 
 
-class ScheduleGroupForm(_WhenMixin, FlaskForm):
+class ScheduleGroupForm(WhenFields, FlaskForm):
     session_type = RadioField(
         _l("Which group session?"),
         widget=GovRadioInput(),

@@ -16,10 +16,9 @@ from ..booking.views import when
 from ..db import utcnow
 from ..extensions import db
 from ..i18n import current_language
-from ..identifiers import find_identifiers
+from ..identifiers import confirmed, digests, find_identifiers
 from ..main.homepages import Waiting
 from ..permissions import role_required
-from ..reflections.routes import _confirmed, _digests
 from ..support.services import contacts_for, helplines_for_user, helpline_numbers
 from . import labels, services
 from .blueprint import bp
@@ -113,9 +112,9 @@ def new():
     findings, problem = [], None
     if form.validate_on_submit():
         findings = find_identifiers(form.description.data, helplines=helpline_numbers())
-        if findings and not _confirmed(findings):
+        if findings and not confirmed(findings, request.form):
             # Nothing is saved until the person has seen what we spotted (as for reflections).
-            form.identifiers_seen.data = ",".join(sorted(_digests(findings)))
+            form.identifiers_seen.data = ",".join(sorted(digests(findings)))
         else:
             findings = []
             try:

@@ -11,7 +11,7 @@ from wtforms.fields import SelectChoice
 
 from ..booking.direct import DIRECT_LENGTHS
 # The booking feature's date, time and checks for a time a supervisor chooses, reused as they are.
-from ..booking.supervisor_forms import _WhenMixin
+from ..booking.supervisor_forms import WhenFields
 from ..forms import max_length, one_of_the_offered, required
 from . import labels
 from .models import MAX_NOTES, MAX_REASON, HeldBy, Urgency
@@ -54,7 +54,7 @@ class DeclineForm(FlaskForm):
     submit = SubmitField(_l("Decline the request"), widget=GovSubmitInput())
 
 
-class BookForm(_WhenMixin, FlaskForm):
+class BookForm(WhenFields, FlaskForm):
     """A date and time in London (the booking feature's fields and checks), a length and one of the
     supervisor's one-to-one session types, which carries where it happens."""
 

@@ -2,7 +2,6 @@
 one form), viewing and deleting. Anyone but the author gets 404 for a reflection."""
 from __future__ import annotations
 
-import hashlib
 from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -14,7 +13,7 @@ from ..accounts.models import Role, User
 from ..db import utcnow
 from ..extensions import db
 from ..support.services import helpline_numbers
-from ..identifiers import Finding, find_identifiers
+from ..identifiers import Finding, confirmed, digests, find_identifiers
 from ..permissions import role_required
 from . import services
 from .blueprint import bp
@@ -182,9 +181,9 @@ def _write(me: User, reflection: Reflection | None, structure: Structure):
         feeling=form.feeling_value(), actions=form.actions.data,
     )
     findings = find_identifiers(*data.texts(), helplines=helpline_numbers())
-    if findings and not _confirmed(findings):
+    if findings and not confirmed(findings, request.form):
         form.intent.data = intent.value
-        form.identifiers_seen.data = ",".join(_digests(findings))
+        form.identifiers_seen.data = ",".join(digests(findings))
         return _render_form(form, reflection, shown, findings=findings)
 
     if reflection is None:
@@ -197,20 +196,6 @@ def _write(me: User, reflection: Reflection | None, structure: Structure):
         return redirect(url_for("reflections.edit", reflection_id=reflection.id))
     flash(_("Your reflection has been saved. Only you can see it unless you share it."), "success")
     return redirect(url_for("reflections.view", reflection_id=reflection.id))
-
-
-def _digests(findings: list[Finding]) -> set[str]:
-    # Digests, not the text: the page already quotes it once, in the warning.
-    return {hashlib.sha256(f"{f.kind.value}:{f.text}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
-            for f in findings}
-
-
-def _confirmed(findings: list[Finding]) -> bool:
-    """"Save anyway" counts only for what the warning showed: anything new is shown first."""
-    if request.form.get("confirm_identifiers") != "1":
-        return False
-    seen = set((request.form.get("identifiers_seen") or "").split(","))
-    return _digests(findings) <= seen
 
 
 def _render_form(form: ReflectionForm, reflection: Reflection | None, structure: Structure, *,
