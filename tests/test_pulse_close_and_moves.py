@@ -83,3 +83,20 @@ def test_moving_organisation_mid_month_is_asked_once_and_leaves_the_old_round(ap
     sign_in(client, person.email)
     assert client.get(f"/wellbeing/surveys/{old_round}/questions").status_code == 404
     assert client.get(f"/wellbeing/surveys/{old_round}").status_code == 404
+
+
+def test_inviting_falls_back_one_by_one_when_another_run_got_there_first(app, make, monkeypatch):
+    from supervision.pulse import rounds
+
+    org = make.organisation()
+    carys, huw = make.user(Role.link_worker, organisation=org), make.user(Role.link_worker, organisation=org)
+    round_id = make.pulse_round(org, opens_at=NOV)
+    # As if another run inserted Carys between this run's read and its write: the batch clashes.
+    monkeypatch.setattr(rounds, "eligible_user_ids", lambda organisation_id: [carys.id, huw.id, carys.id])
+    with app.app_context():
+        from supervision.pulse.models import PulseRound
+
+        invited = rounds.invite(db.session.get(PulseRound, round_id))
+        db.session.commit()
+        assert sorted(i.user_id for i in invited) == sorted([carys.id, huw.id])
+        assert sorted(db.session.scalars(select(PulseInvitation.user_id))) == sorted([carys.id, huw.id])

@@ -103,15 +103,25 @@ def invite(pulse_round: PulseRound) -> list[PulseInvitation]:
         select(PulseInvitation.user_id).join(PulseRound, PulseRound.id == PulseInvitation.round_id)
         .where(PulseRound.instrument == pulse_round.instrument, PulseRound.year == pulse_round.year,
                PulseRound.month == pulse_round.month)))
-    new = []
-    for user_id in eligible_user_ids(pulse_round.organisation_id):
-        if user_id in invited:
-            continue
-        invitation = PulseInvitation(round_id=pulse_round.id, user_id=user_id)
-        try:
-            with db.session.begin_nested():
-                db.session.add(invitation)
-        except IntegrityError:
-            continue
-        new.append(invitation)
+    new = [PulseInvitation(round_id=pulse_round.id, user_id=user_id)
+           for user_id in eligible_user_ids(pulse_round.organisation_id) if user_id not in invited]
+    if not new:
+        return []
+    try:
+        with db.session.begin_nested():  # one INSERT for everyone new
+            db.session.add_all(new)
+    except IntegrityError:
+        # Another run invited some of them meanwhile: add the rest one at a time.
+        new = [_invite_one(pulse_round.id, invitation.user_id) for invitation in new]
+        return [invitation for invitation in new if invitation is not None]
     return new
+
+
+def _invite_one(round_id: int, user_id: int) -> PulseInvitation | None:
+    invitation = PulseInvitation(round_id=round_id, user_id=user_id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(invitation)
+    except IntegrityError:
+        return None
+    return invitation
