@@ -22,7 +22,7 @@ def nav_items() -> list[dict]:
         items.append({"href": url_for("debriefs.index"), "text": _("Debriefs"),
                       "active": request.blueprint == "debriefs" and not _supervisor_debrief_page()})
         items.append({"href": url_for("pulse.index"), "text": _("Wellbeing"),
-                      "active": request.blueprint == "pulse" and not _supervisor_pulse_page()})
+                      "active": request.blueprint == "pulse" and not _supervisor_page()})
     if current_user.has_role(Role.supervisor):
         items.append({"href": url_for("reflections.shared_with_me"), "text": _("Shared with you"),
                       "active": _supervisor_page()})
@@ -55,11 +55,6 @@ def _supervisor_debrief_page() -> bool:
     endpoint = request.endpoint or ""
     return endpoint.startswith(("debriefs.queue", "debriefs.supervisor_", "debriefs.accept", "debriefs.pass_on",
                                 "debriefs.decline", "debriefs.book", "debriefs.record"))
-
-
-def _supervisor_pulse_page() -> bool:
-    # The supervisor's view of trends shared with them is named shared_trend*.
-    return (request.endpoint or "").startswith("pulse.shared_trend")
 
 
 def unread_notifications() -> int:

@@ -142,3 +142,18 @@ def test_survey_endpoint_by_role(app, client, signed_in, world, role, endpoint, 
             assert response.status_code == 404, said
         else:
             assert response.status_code in (200, 302, 303, 400, 409), said
+
+
+def _current_area(html: str) -> list[str]:
+    import re
+
+    items = re.findall(r'<li class="[^"]*navigation__item--active[^"]*">(.*?)</li>', html, re.S)
+    return [re.sub(r"<[^>]+>|\s+", " ", item).strip() for item in items]
+
+
+def test_the_navigation_marks_wellbeing_for_ones_own_pages_and_shared_with_you_for_a_supervisors(
+        client, make, signed_in, world):
+    both = make.user(Role.link_worker, Role.supervisor, organisation=make.organisation())
+    signed_in(both)
+    assert _current_area(client.get("/wellbeing/trend").get_data(as_text=True)) == ["Wellbeing"]
+    assert _current_area(client.get("/wellbeing/shared").get_data(as_text=True)) == ["Shared with you"]
