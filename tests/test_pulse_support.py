@@ -45,8 +45,8 @@ def test_monthly_support_starts_at_three(app, client, signed_in, world, answers,
 
 @pytest.mark.parametrize("answers, high, shown", [
     # Personal: exactly 50 (a mean of 100, 0 and 50) is "moderate or higher".
-    ({"P1": 100, "P2": 0, "P3": 50}, True, "50 out of 100"),
-    ({p: 50 for p in P}, True, "50 out of 100"),
+    ({"P1": 100, "P2": 0, "P3": 50}, True, "50.0 out of 100"),
+    ({p: 50 for p in P}, True, "50.0 out of 100"),
     # The nearest a mean of CBI answers (multiples of 25) comes below 50 on a 6-item scale: 275 / 6.
     ({"P1": 100, "P2": 75, "P3": 50, "P4": 50, "P5": 0, "P6": 0}, False, "45.8 out of 100"),
     # Work: W7 "Never" (0) has enough energy never, so it scores 100: (6 × 50 + 100) / 7 = 57.1.
@@ -54,7 +54,7 @@ def test_monthly_support_starts_at_three(app, client, signed_in, world, answers,
     # W7 "Always" scores 0: (6 × 50 + 0) / 7 = 42.9. Without the reversal these two would swap.
     ({**{w: 50 for w in W}, "W7": 100}, False, "42.9 out of 100"),
     # Four work answers are enough: 25, 25, 75 and W7 "Seldom" (25 → 75) make exactly 50.
-    ({"W1": 25, "W2": 25, "W4": 75, "W7": 25}, True, "50 out of 100"),
+    ({"W1": 25, "W2": 25, "W4": 75, "W7": 25}, True, "50.0 out of 100"),
     # A scale with too few answers is not scored, so it cannot cross the threshold: 2 of 6 at 100.
     ({"C1": 100, "C2": 100, "P1": 0, "P2": 0, "P3": 0}, False, "You answered 2 of the 6 questions"),
 ], ids=["personal=50", "personal-all-50", "personal=45.8", "work-W7-never", "work-W7-always", "work-4-of-7",

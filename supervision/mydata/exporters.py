@@ -19,6 +19,7 @@ from ..pulse.instruments import INSTRUMENTS, SCALE_LABELS, options_for
 from ..pulse.models import PulseInvitation, PulseResponse, PulseRound, SurveyLeave, TrendShare
 from ..pulse.respondent import respondent_key
 from ..pulse.services import Result, score
+from ..pulse.trend import one_decimal
 from ..reflections.export import reflections_section
 from .activity import action_label, activity_of, outcome_label
 from .sections import ExportSection, Exporter, PdfTable, iso
@@ -171,7 +172,7 @@ def _survey_score_text(result: Result) -> str:
         return _("%(value)s of 5: %(meaning)s", value=result.single_item, meaning=meaning)
     parts = []
     for scale, s in result.scales.items():
-        figure = (f"{s.score:.1f}" if s.scored
+        figure = (one_decimal(s.score) if s.scored
                   else _("not scored (%(answered)s of %(total)s answered)", answered=s.answered, total=s.total))
         parts.append(f"{SCALE_LABELS[scale]}: {figure}")
     return "; ".join(parts)

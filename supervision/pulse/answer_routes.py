@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_date, format_decimal, format_time, gettext as _, to_user_timezone
+from flask_babel import force_locale, format_date, format_time, gettext as _, to_user_timezone
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -70,13 +70,6 @@ def _template_globals(state) -> None:
     # The home page shows an open survey too, so these are the app's, not only this blueprint's.
     state.app.jinja_env.globals.update(pulse_answer_by=answer_by, pulse_closed_on=closed_on,
                                        pulse_instruments=instruments)
-    state.app.jinja_env.filters["pulse_score"] = pulse_score
-
-
-def pulse_score(value: float) -> str:
-    """A scale score to one decimal place. No real score lies between 46.5 and 50 (answers are
-    multiples of 25), so rounding never makes a score below the threshold look like 50."""
-    return format_decimal(round(value, 1), "0.#")
 
 
 # --- the overview and the about page --------------------------------------------------------------

@@ -109,6 +109,9 @@ def summary_of(results: Iterable[Result]) -> Trend:
 
 
 def one_decimal(score: float) -> str:
+    """A scale score to one decimal place, the same on every page, chart and export. No real score
+    lies between 46.5 and 50 (answers are multiples of 25), so rounding never makes a score below
+    the threshold look like 50."""
     return format_decimal(score, "0.0")
 
 
