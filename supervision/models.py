@@ -43,3 +43,4 @@ from .pulse.models import (  # noqa: F401
     TrendShare,
     TrendShareView,
 )
+from .reports.models import QuarterlyReport  # noqa: F401

@@ -1,0 +1,127 @@
+"""Stage 1's output and stage 2's input: one quarter's raw aggregates for one organisation, or for
+every organisation (the national benchmark). Counts, sums, means and medians only: no id, no
+name, no text, no date finer than the quarter, no row per person.
+
+Two fields hold sets of opaque keys, `people_keys` and `respondent_keys`. They exist only so that
+stage 2 can apply the comparison rule between quarters (DESIGN.md rule 5). They never leave the
+server: no page, PDF, CSV, log or stored report may carry them, so they are left out of repr.
+
+Every dict has every category of its fixed breakdown, zero included (DESIGN.md rule 6).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .quarters import Quarter
+
+LIKERT = ("1", "2", "3", "4", "5")  # the single item's and S1–S3's answers, as category keys
+SCALES = ("personal", "work", "client")  # the CBI scales (pulse.instruments.Scale values)
+SCALE_BANDS = ("under_50", "50_or_more")  # CBI scale score bands; 50 or more: moderate or higher burnout
+AGREEMENT_ITEMS = ("S1", "S2", "S3")
+URGENCIES = ("today", "three_days", "this_week")  # debriefs.models.Urgency values
+CATEGORIES = ("client_death", "safeguarding", "aggression", "disclosure", "suicide_concern", "other")
+CHECK_IN_ANSWERS = ("better", "same", "worse")  # debriefs.models.CheckInAnswer values
+
+
+@dataclass(frozen=True)
+class People:
+    # Link workers with a link-worker membership of the organisation that began before the
+    # quarter ended, whose account is active (the headcount the other figures are shared among).
+    link_workers: int
+    invited: int  # distinct people invited to any survey round of the quarter
+    answered: int  # distinct people who submitted at least one survey response in the quarter
+    # Opaque keys of the link workers counted in `link_workers` (user ids): rule 5 only.
+    people_keys: frozenset[int] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ScaleFigures:
+    """One CBI scale, over each respondent's most recent CBI response in the quarter that scored it."""
+
+    scored: int  # people whose answers scored this scale
+    mean: float | None  # 0–100; None when nobody's did
+    bands: dict[str, int]  # SCALE_BANDS → people
+
+
+@dataclass(frozen=True)
+class Wellbeing:
+    """Survey figures. Each person counts once per instrument: their most recent submitted
+    response to it in the quarter stands for them, so every count here is a count of people."""
+
+    monthly_respondents: int  # people behind the monthly pulse figures
+    single_item: dict[str, int]  # LIKERT → people who gave that answer to the single burnout item
+    burning_out: int  # people whose single-item answer was 3 or more
+    agreement: dict[str, dict[str, int]]  # AGREEMENT_ITEMS → LIKERT → people
+    cbi_respondents: int  # people behind the CBI figures
+    scales: dict[str, ScaleFigures]  # SCALES → figures
+    welsh_respondents: int  # people whose responses behind these figures were in Welsh
+    instrument_versions: tuple[str, ...]  # e.g. ("cbi 1", "monthly 1")
+    # Opaque keys of every person behind these figures (pulse respondent keys): rule 5 only.
+    respondent_keys: frozenset[str] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class MonthStandard:
+    """The supervision standard at the end of one month of the quarter."""
+
+    month: int  # 1 to 12
+    link_workers: int  # link workers at that moment
+    met: int  # of them, those who attended a session within the standard's days before it
+
+
+@dataclass(frozen=True)
+class Supervision:
+    sessions_held: int  # sessions in the quarter, not cancelled, with at least one attendance
+    people_attending: int  # distinct link workers who attended at least one session
+    months: tuple[MonthStandard, MonthStandard, MonthStandard]
+    cancelled_by_link_worker: int  # bookings cancelled by the link worker
+    cancelled_by_supervisor: int  # bookings cancelled by the supervisor, or sessions they cancelled
+    no_shows: int  # bookings marked as a no-show
+    attended_hours: float  # sum over attended bookings of the session's length, in hours
+    standard_days: int  # the organisation's standard (national: the most common standard)
+
+
+@dataclass(frozen=True)
+class Debriefs:
+    """Debrief requests made in the quarter."""
+
+    requests: int
+    requesters: int  # distinct link workers behind the requests (rule 1's "people")
+    by_urgency: dict[str, int]  # URGENCIES → requests
+    by_category: dict[str, int]  # CATEGORIES → requests
+    accepted: int
+    accepted_within_target: int
+    minutes_to_accept_median: float | None  # over accepted requests; None when none was
+    held: int  # requests whose debrief took place (completed)
+    minutes_to_debrief_median: float | None  # request → the debrief (session start, or when recorded)
+    escalated: int
+    check_ins: dict[str, int]  # CHECK_IN_ANSWERS → answered check-ins of these requests
+    check_in_people: int  # distinct link workers behind those answers
+
+
+@dataclass(frozen=True)
+class Reflection:
+    link_workers_reflecting: int  # link workers (of the headcount) who wrote at least one reflection
+
+
+@dataclass(frozen=True)
+class QuarterFigures:
+    quarter: Quarter
+    organisation_id: int | None  # None: the national benchmark, every organisation
+    organisations: int  # organisations in the scope: 1, or every organisation nationally
+    people: People
+    wellbeing: Wellbeing
+    supervision: Supervision
+    debriefs: Debriefs
+    reflection: Reflection
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """Everything stage 2 needs for one organisation's report."""
+
+    organisation: QuarterFigures  # the quarter reported on
+    national: QuarterFigures  # the same quarter, every organisation
+    previous: tuple[QuarterFigures, ...]  # the organisation's 4 quarters before it, oldest first
+    k: int  # the organisation's report_k, never below 5
+    draft: bool  # True: the quarter so far, regenerated by an admin; not final
