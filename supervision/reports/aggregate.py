@@ -1,0 +1,73 @@
+"""Stage 1: one quarter's aggregates for an organisation or nationally, and everything stage 2
+needs for one organisation's report.
+
+Every figure is a COUNT, SUM, AVG or median worked out in the database (aggregate_*.py), in a fixed
+number of queries whatever the amount of data. The only rows ever read are the two sets of opaque
+keys the comparison rule needs (figures.py); nothing here reads text, names or comments.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import distinct, func, select
+
+from ..accounts.models import MIN_REPORT_K, Organisation
+from ..db import utcnow
+from ..extensions import db
+from ..reflections.models import Reflection as ReflectionRow
+from ..reflections.models import Status as ReflectionStatus
+from .aggregate_debriefs import debriefs
+from .aggregate_people import headcount, organisations_and_standard, people
+from .aggregate_sql import Scope
+from .aggregate_supervision import supervision
+from .aggregate_wellbeing import wellbeing
+from .figures import QuarterFigures, Reflection, ReportInput
+from .quarters import Quarter
+
+PREVIOUS_QUARTERS = 4
+
+
+def _reflection(scope: Scope) -> Reflection:
+    """Link workers of the headcount who wrote at least one reflection in the quarter (created in it,
+    and not left a draft)."""
+    reflecting = db.session.scalar(
+        select(func.count(distinct(ReflectionRow.author_id)))
+        .where(ReflectionRow.author_id.in_(headcount(scope, scope.cutoff)),
+               ReflectionRow.status != ReflectionStatus.draft, scope.within(ReflectionRow.created_at))) or 0
+    return Reflection(link_workers_reflecting=reflecting)
+
+
+def quarter_figures(quarter: Quarter, organisation_id: int | None, *,
+                    until: datetime | None = None) -> QuarterFigures:
+    """The quarter's figures for one organisation, or for every organisation when `organisation_id`
+    is None. `until` (aware) cuts a draft of the quarter so far off at that moment; None counts the
+    whole quarter. ValueError when `until` is before the quarter began; LookupError for an
+    organisation that does not exist."""
+    scope = Scope.of(quarter, organisation_id, until)
+    organisations, standard_days = organisations_and_standard(scope)
+    wellbeing_figures = wellbeing(scope)
+    return QuarterFigures(
+        quarter=quarter,
+        organisation_id=organisation_id,
+        organisations=organisations,
+        people=people(scope, wellbeing_figures.respondent_keys),
+        wellbeing=wellbeing_figures,
+        supervision=supervision(scope, standard_days),
+        debriefs=debriefs(scope),
+        reflection=_reflection(scope),
+    )
+
+
+def report_input(organisation: Organisation, quarter: Quarter, *, draft: bool = False,
+                 now: datetime | None = None) -> ReportInput:
+    """The organisation's quarter beside the national benchmark of the same quarter, with the
+    organisation's previous four quarters for the trend. A draft counts the current quarter (and
+    its benchmark) up to `now`; the earlier quarters are always whole."""
+    until = (now or utcnow()) if draft else None
+    return ReportInput(
+        organisation=quarter_figures(quarter, organisation.id, until=until),
+        national=quarter_figures(quarter, None, until=until),
+        previous=tuple(quarter_figures(earlier, organisation.id) for earlier in quarter.previous_ones(PREVIOUS_QUARTERS)),
+        k=max(organisation.report_k, MIN_REPORT_K),
+        draft=draft,
+    )
