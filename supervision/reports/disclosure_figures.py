@@ -1,0 +1,211 @@
+"""Disclosure control's working view of one quarter's aggregates: each figure with what the rules
+need to judge it (the people behind it, what it is a share of, which people it may be compared
+across quarters by). Pure: no database, no Flask.
+
+Figures whose measure starts with "_" are hidden totals: the denominators of percentages and the
+totals of breakdowns. They are judged by the same rules, because a published percentage reveals
+its denominator, but they are never published themselves.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .figures import AGREEMENT_ITEMS, CATEGORIES, CHECK_IN_ANSWERS, LIKERT, SCALE_BANDS, SCALES, URGENCIES
+from .figures import QuarterFigures
+
+# The single item's scoring (instruments.md): 3 or more is "burning out". Kept here rather than
+# imported from pulse.instruments, which pulls in Flask-Babel; this stage stays pure.
+NOT_BURNING_OUT = ("1", "2")
+BURNING_OUT = ("3", "4", "5")
+
+RESPONDENTS = "respondents"  # rule 5 compares wellbeing.respondent_keys
+PEOPLE = "people"  # rule 5 compares people.people_keys
+
+Slot = tuple[str, str]  # (measure, category) of a count within one scope and quarter
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One unpublished figure: a count, mean, median or rate (never a percentage)."""
+
+    measure: str
+    category: str
+    kind: str  # "count", "mean", "minutes" or "hours"
+    raw: float | None
+    basis: int | None = None  # rule 1: people behind it; None where rule 1 does not apply
+    # Rule 4: the total it is a share of, and whether 0 is uniform too (survey answers) or only
+    # all of it (debrief events: no request of a kind is not a disclosure, every request is).
+    uniform_total: int | None = None
+    uniform_zero: bool = False
+    # Rule 5: which keys to compare, and the figure that must meet k in both quarters; `group`
+    # names that figure, so that the quarters shown are chosen once for all figures sharing it.
+    comparison: str | None = None
+    comparison_basis: int = 0
+    group: str = ""
+
+    @property
+    def average(self) -> bool:
+        """A mean, median or rate: worked out over people rather than a count of them."""
+        return self.kind != "count"
+
+    @property
+    def hidden(self) -> bool:
+        return self.measure.startswith("_")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A percentage cell: numerator over denominator, both counts of the same scope and quarter."""
+
+    measure: str
+    category: str
+    numerator: Slot
+    denominator: Slot
+    basis: int | None  # rule 1, as for its numerator; for the per-link-worker shares, the headcount
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Counts that add up to a total (rule 3). The total is known to a reader when any of `totals`
+    is published, or through the members' percentages, whose denominator is the first of them."""
+
+    members: tuple[Slot, ...]
+    totals: tuple[Slot, ...]
+
+
+def _total(measure: str) -> str:
+    return f"_total_{measure}"
+
+
+BREAKDOWNS: tuple[Breakdown, ...] = (
+    Breakdown(tuple(("single_item", v) for v in LIKERT), ((_total("single_item"), ""), ("monthly_respondents", ""))),
+    # burning_out is single_item 3 + 4 + 5, so it is the total of those and, beside 1 and 2, a
+    # member of the whole: without these two, a lone `*` could be worked out through it.
+    Breakdown(tuple(("single_item", v) for v in BURNING_OUT), (("burning_out", ""),)),
+    Breakdown((*(("single_item", v) for v in NOT_BURNING_OUT), ("burning_out", "")),
+              ((_total("single_item"), ""), ("monthly_respondents", ""))),
+    *(Breakdown(tuple((f"cbi_{s}", b) for b in SCALE_BANDS), ((_total(f"cbi_{s}"), ""), ("cbi_respondents", "")))
+      for s in SCALES),
+    *(Breakdown(tuple((f"agreement_{i}", v) for v in LIKERT),
+                ((_total(f"agreement_{i}"), ""), ("monthly_respondents", "")))
+      for i in AGREEMENT_ITEMS),
+    Breakdown(tuple(("by_urgency", u) for u in URGENCIES), (("requests", ""),)),
+    Breakdown(tuple(("by_category", c) for c in CATEGORIES), (("requests", ""),)),
+    Breakdown(tuple(("check_ins", a) for a in CHECK_IN_ANSWERS), ((_total("check_ins"), ""),)),
+)
+
+
+def quarter_figures(f: QuarterFigures) -> tuple[tuple[Figure, ...], tuple[Ratio, ...]]:
+    """Every figure and percentage of published.MEASURES for one scope and quarter, plus hidden totals."""
+    return (*_people(f), *_wellbeing(f), *_supervision(f), *_debriefs(f), *_reflection(f)), _ratios(f)
+
+
+def _people(f: QuarterFigures) -> list[Figure]:
+    p = f.people
+    answered = dict(basis=p.answered, comparison=RESPONDENTS, comparison_basis=p.answered, group="answered")
+    # The headcount and the invitations are not about anyone's wellbeing, and a change in them
+    # between quarters is known to the employer anyway: rules 2 only.
+    return [Figure("link_workers", "", "count", p.link_workers), Figure("invited", "", "count", p.invited),
+            Figure("answered", "", "count", p.answered, **answered),
+            Figure("welsh_respondents", "", "count", f.wellbeing.welsh_respondents, **answered)]
+
+
+def _survey(group: str, basis: int) -> dict:
+    return dict(basis=basis, comparison=RESPONDENTS, comparison_basis=basis, group=group)
+
+
+def _band(measure: str, counts: dict[str, int], basis: int) -> list[Figure]:
+    """A sensitive distribution of survey answers, with its hidden total. The people behind it are
+    those who answered that question, never more than the instrument's respondents."""
+    total = sum(counts.values())
+    survey = _survey(measure, min(basis, total))
+    return [*(Figure(measure, category, "count", counts[category], uniform_total=total, uniform_zero=True, **survey)
+              for category in counts),
+            Figure(_total(measure), "", "count", total, **survey)]
+
+
+def _wellbeing(f: QuarterFigures) -> list[Figure]:
+    w = f.wellbeing
+    answered_single = sum(w.single_item[v] for v in LIKERT)
+    figures = [Figure("monthly_respondents", "", "count", w.monthly_respondents,
+                      **_survey("monthly", w.monthly_respondents)),
+               *_band("single_item", {v: w.single_item[v] for v in LIKERT}, w.monthly_respondents),
+               Figure("burning_out", "", "count", w.burning_out, uniform_total=answered_single, uniform_zero=True,
+                      **_survey("single_item", min(w.monthly_respondents, answered_single))),
+               Figure("cbi_respondents", "", "count", w.cbi_respondents, **_survey("cbi", w.cbi_respondents))]
+    for scale in SCALES:
+        scored, bands = w.scales[scale].scored, {b: w.scales[scale].bands[b] for b in SCALE_BANDS}
+        figures += [Figure("cbi_mean", scale, "mean", w.scales[scale].mean,
+                           **_survey(f"cbi_{scale}", min(scored, sum(bands.values())))),
+                    *_band(f"cbi_{scale}", bands, scored)]
+    for item in AGREEMENT_ITEMS:
+        figures += _band(f"agreement_{item}", {v: w.agreement[item][v] for v in LIKERT}, w.monthly_respondents)
+    return figures
+
+
+def _supervision(f: QuarterFigures) -> list[Figure]:
+    s, headcount = f.supervision, f.people.link_workers
+    # Rule 5 for every supervision figure: the link workers, who must meet k in both quarters.
+    compared = dict(comparison=PEOPLE, comparison_basis=headcount, group="link_workers")
+    hours = s.attended_hours / headcount if headcount else None
+    figures = [Figure("sessions_held", "", "count", s.sessions_held, **compared),
+               Figure("people_attending", "", "count", s.people_attending, **compared),
+               Figure("cancelled_by_link_worker", "", "count", s.cancelled_by_link_worker, **compared),
+               Figure("cancelled_by_supervisor", "", "count", s.cancelled_by_supervisor, **compared),
+               Figure("no_shows", "", "count", s.no_shows, **compared),
+               Figure("hours_per_link_worker", "", "hours", hours, basis=headcount, **compared)]
+    for position, month in enumerate(s.months, start=1):
+        category = f"month_{position}"
+        per_month = dict(basis=month.link_workers, comparison=PEOPLE, comparison_basis=month.link_workers,
+                         group=category)
+        figures += [Figure("met_standard", category, "count", month.met, **per_month),
+                    Figure("_month_link_workers", category, "count", month.link_workers, **per_month)]
+    return figures
+
+
+def _debriefs(f: QuarterFigures) -> list[Figure]:
+    d = f.debriefs
+    requesters = dict(basis=d.requesters, comparison=PEOPLE, comparison_basis=d.requesters, group="requesters")
+    checked = dict(basis=d.check_in_people, comparison=PEOPLE, comparison_basis=d.check_in_people,
+                   group="check_in_people")
+    check_ins_total = sum(d.check_ins[a] for a in CHECK_IN_ANSWERS)
+    return [Figure("requests", "", "count", d.requests, **requesters),
+            *(Figure("by_urgency", u, "count", d.by_urgency[u], uniform_total=d.requests, **requesters)
+              for u in URGENCIES),
+            *(Figure("by_category", c, "count", d.by_category[c], uniform_total=d.requests, **requesters)
+              for c in CATEGORIES),
+            Figure("accepted", "", "count", d.accepted, **requesters),
+            Figure("accepted_within_target", "", "count", d.accepted_within_target, **requesters),
+            Figure("minutes_to_accept", "", "minutes", d.minutes_to_accept_median, **requesters),
+            Figure("held", "", "count", d.held, **requesters),
+            Figure("minutes_to_debrief", "", "minutes", d.minutes_to_debrief_median, **requesters),
+            Figure("escalated", "", "count", d.escalated, **requesters),
+            # "Worse" for every check-in would tell the employer how each person felt.
+            *(Figure("check_ins", a, "count", d.check_ins[a], uniform_total=check_ins_total, **checked)
+              for a in CHECK_IN_ANSWERS),
+            Figure(_total("check_ins"), "", "count", check_ins_total, **checked)]
+
+
+def _reflection(f: QuarterFigures) -> list[Figure]:
+    headcount = f.people.link_workers
+    return [Figure("reflecting", "", "count", f.reflection.link_workers_reflecting, basis=headcount,
+                   comparison=PEOPLE, comparison_basis=headcount, group="link_workers")]
+
+
+def _ratios(f: QuarterFigures) -> tuple[Ratio, ...]:
+    headcount = f.people.link_workers
+    ratios = [Ratio("participation", "", ("answered", ""), ("invited", ""), f.people.answered),
+              Ratio("burning_out", "", ("burning_out", ""), (_total("single_item"), ""), None),
+              Ratio("people_attending", "", ("people_attending", ""), ("link_workers", ""), headcount),
+              Ratio("accepted_within_target", "", ("accepted_within_target", ""), ("accepted", ""),
+                    f.debriefs.requesters),
+              Ratio("reflecting", "", ("reflecting", ""), ("link_workers", ""), headcount)]
+    shares = [("single_item", LIKERT), *((f"cbi_{s}", SCALE_BANDS) for s in SCALES),
+              *((f"agreement_{i}", LIKERT) for i in AGREEMENT_ITEMS), ("check_ins", CHECK_IN_ANSWERS)]
+    # Rule 1 for these is their numerator's, checked there.
+    ratios += [Ratio(measure, category, (measure, category), (_total(measure), ""), None)
+               for measure, categories in shares for category in categories]
+    ratios += [Ratio("met_standard", f"month_{n}", ("met_standard", f"month_{n}"),
+                     ("_month_link_workers", f"month_{n}"), month.link_workers)
+               for n, month in enumerate(f.supervision.months, start=1)]
+    return tuple(ratios)

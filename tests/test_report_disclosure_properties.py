@@ -1,0 +1,297 @@
+"""Stage 2's invariants (DESIGN.md rules 1 to 5) over random organisations and answers (Hypothesis)."""
+from __future__ import annotations
+
+import itertools
+import statistics
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from supervision.reports.disclosure import disclose
+from supervision.reports.figures import (AGREEMENT_ITEMS, CATEGORIES, CHECK_IN_ANSWERS, LIKERT, SCALES, URGENCIES,
+                                         Debriefs, MonthStandard, People, QuarterFigures, Reflection, ReportInput,
+                                         ScaleFigures, Supervision, Wellbeing)
+from supervision.reports.published import MEASURES, MEASURES_BY_ID, NATIONAL, ORGANISATION, PublishedReport
+from supervision.reports.quarters import Quarter
+
+CURRENT = Quarter(2026, 3)
+EXAMPLES = settings(max_examples=150, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+# ---- random aggregates, consistent as stage 1's would be -------------------------------------
+
+def _counts(answers: list[str], categories: tuple[str, ...]) -> dict[str, int]:
+    return {category: answers.count(category) for category in categories}
+
+
+@st.composite
+def quarter_figures(draw, quarter: Quarter, *, respondent_ids: frozenset[int], people_ids: frozenset[int],
+                    organisations: int = 1) -> QuarterFigures:
+    link_workers = len(people_ids)
+    monthly = draw(st.integers(0, len(respondent_ids)))
+    # A skewed choice of answers, so that empty and full bands come up often.
+    answers = st.sampled_from((LIKERT, LIKERT, ("1", "2", "3"), ("2", "3", "4", "5"), ("4", "5"), ("5",)))
+    single = draw(st.lists(st.sampled_from(draw(answers)), min_size=monthly, max_size=monthly))
+    agreement = {item: _counts(draw(st.lists(st.sampled_from(draw(answers)), min_size=monthly, max_size=monthly)),
+                               LIKERT)
+                 for item in AGREEMENT_ITEMS}
+    cbi = draw(st.integers(0, len(respondent_ids)))
+    scales = {}
+    for scale in SCALES:
+        scores = draw(st.lists(st.floats(0, 100, allow_nan=False), max_size=cbi))
+        scales[scale] = ScaleFigures(scored=len(scores), mean=statistics.fmean(scores) if scores else None,
+                                     bands={"under_50": sum(s < 50 for s in scores),
+                                            "50_or_more": sum(s >= 50 for s in scores)})
+    single_counts = _counts(single, LIKERT)
+    wellbeing = Wellbeing(
+        monthly_respondents=monthly, single_item=single_counts, burning_out=sum(single_counts[v] for v in "345"),
+        agreement=agreement, cbi_respondents=cbi, scales=scales,
+        welsh_respondents=draw(st.integers(0, len(respondent_ids))), instrument_versions=("cbi 1", "monthly 1"),
+        respondent_keys=frozenset(f"respondent-{n}" for n in respondent_ids))
+    months = tuple(MonthStandard(month=m, link_workers=(lw := draw(st.integers(max(0, link_workers - 2),
+                                                                               link_workers))),
+                                 met=draw(st.integers(0, lw))) for m in quarter.months)
+    supervision = Supervision(
+        sessions_held=draw(st.integers(0, 40)), people_attending=draw(st.integers(0, link_workers)), months=months,
+        cancelled_by_link_worker=draw(st.integers(0, 12)), cancelled_by_supervisor=draw(st.integers(0, 12)),
+        no_shows=draw(st.integers(0, 12)), attended_hours=draw(st.floats(0, 200, allow_nan=False)), standard_days=42)
+    requests = draw(st.lists(st.tuples(st.sampled_from(URGENCIES), st.sampled_from(CATEGORIES)), max_size=30))
+    accepted = draw(st.integers(0, len(requests)))
+    held = draw(st.integers(0, accepted))
+    check_ins = draw(st.lists(st.sampled_from(CHECK_IN_ANSWERS), max_size=len(requests)))
+    debriefs = Debriefs(
+        requests=len(requests), requesters=draw(st.integers(min(1, len(requests)), min(len(requests), 30))),
+        by_urgency=_counts([u for u, _ in requests], URGENCIES), by_category=_counts([c for _, c in requests], CATEGORIES),
+        accepted=accepted, accepted_within_target=draw(st.integers(0, accepted)),
+        minutes_to_accept_median=draw(st.floats(1, 5000)) if accepted else None, held=held,
+        minutes_to_debrief_median=draw(st.floats(1, 50000)) if held else None, escalated=draw(st.integers(0, len(requests))),
+        check_ins=_counts(check_ins, CHECK_IN_ANSWERS), check_in_people=draw(st.integers(min(1, len(check_ins)),
+                                                                                         len(check_ins))))
+    people = People(link_workers=link_workers, invited=draw(st.integers(len(respondent_ids), len(respondent_ids) + 5)),
+                    answered=len(respondent_ids), people_keys=frozenset(people_ids))
+    return QuarterFigures(quarter=quarter, organisation_id=None if organisations > 1 else 1,
+                          organisations=organisations, people=people, wellbeing=wellbeing, supervision=supervision,
+                          debriefs=debriefs, reflection=Reflection(draw(st.integers(0, link_workers))))
+
+
+def _add(one: QuarterFigures, other: QuarterFigures, organisations: int) -> QuarterFigures:
+    """The national figures: this organisation and everyone else's."""
+    def plus(a: dict, b: dict) -> dict:
+        return {key: a[key] + b[key] for key in a}
+
+    def scale(a: ScaleFigures, b: ScaleFigures) -> ScaleFigures:
+        scored = a.scored + b.scored
+        mean = (a.scored * (a.mean or 0) + b.scored * (b.mean or 0)) / scored if scored else None
+        return ScaleFigures(scored, mean, plus(a.bands, b.bands))
+
+    w1, w2, s1, s2, d1, d2 = one.wellbeing, other.wellbeing, one.supervision, other.supervision, one.debriefs, other.debriefs
+    wellbeing = Wellbeing(
+        w1.monthly_respondents + w2.monthly_respondents, plus(w1.single_item, w2.single_item),
+        w1.burning_out + w2.burning_out, {i: plus(w1.agreement[i], w2.agreement[i]) for i in AGREEMENT_ITEMS},
+        w1.cbi_respondents + w2.cbi_respondents, {s: scale(w1.scales[s], w2.scales[s]) for s in SCALES},
+        w1.welsh_respondents + w2.welsh_respondents, w1.instrument_versions, w1.respondent_keys | w2.respondent_keys)
+    supervision = Supervision(
+        s1.sessions_held + s2.sessions_held, s1.people_attending + s2.people_attending,
+        tuple(MonthStandard(a.month, a.link_workers + b.link_workers, a.met + b.met) for a, b in zip(s1.months, s2.months)),
+        s1.cancelled_by_link_worker + s2.cancelled_by_link_worker, s1.cancelled_by_supervisor + s2.cancelled_by_supervisor,
+        s1.no_shows + s2.no_shows, s1.attended_hours + s2.attended_hours, 42)
+    debriefs = Debriefs(
+        d1.requests + d2.requests, d1.requesters + d2.requesters, plus(d1.by_urgency, d2.by_urgency),
+        plus(d1.by_category, d2.by_category), d1.accepted + d2.accepted, d1.accepted_within_target + d2.accepted_within_target,
+        d1.minutes_to_accept_median or d2.minutes_to_accept_median, d1.held + d2.held,
+        d1.minutes_to_debrief_median or d2.minutes_to_debrief_median, d1.escalated + d2.escalated,
+        plus(d1.check_ins, d2.check_ins), d1.check_in_people + d2.check_in_people)
+    p1, p2 = one.people, other.people
+    people = People(p1.link_workers + p2.link_workers, p1.invited + p2.invited, p1.answered + p2.answered,
+                    p1.people_keys | p2.people_keys)
+    return QuarterFigures(one.quarter, None, organisations, people, wellbeing, supervision, debriefs,
+                          Reflection(one.reflection.link_workers_reflecting + other.reflection.link_workers_reflecting))
+
+
+def _changed(draw, ids: frozenset[int], fresh: int) -> frozenset[int]:
+    """Some of `ids` gone, some new ones come: often exactly one, often a few."""
+    left = draw(st.integers(0, min(len(ids), 6)))
+    joined = draw(st.integers(0, 6))
+    return frozenset(sorted(ids)[left:]) | frozenset(range(fresh, fresh + joined))
+
+
+@st.composite
+def report_inputs(draw) -> ReportInput:
+    k = draw(st.integers(5, 10))
+    link_workers = draw(st.integers(0, 40))
+    people_ids = frozenset(range(link_workers))
+    respondent_ids = frozenset(range(draw(st.integers(0, link_workers))))
+    organisation = draw(quarter_figures(CURRENT, respondent_ids=respondent_ids, people_ids=people_ids))
+    others = draw(st.integers(0, 4))
+    if others:
+        rest = draw(quarter_figures(CURRENT, respondent_ids=frozenset(range(500, 500 + draw(st.integers(0, 30)))),
+                                    people_ids=frozenset(range(500, 540))))
+        national = _add(organisation, rest, organisations=1 + others)
+    else:
+        national = QuarterFigures(**{**organisation.__dict__, "organisation_id": None})
+    previous = []
+    # The newcomers of every earlier quarter come from the same people, so that earlier quarters
+    # a person or two apart from each other (but not from the current one) come up often.
+    for quarter in CURRENT.previous_ones(draw(st.integers(0, 4))):
+        previous.append(draw(quarter_figures(quarter, respondent_ids=_changed(draw, respondent_ids, 100),
+                                             people_ids=_changed(draw, people_ids, 100))))
+    return ReportInput(organisation=organisation, national=national, previous=tuple(previous), k=k,
+                       draft=draw(st.booleans()))
+
+
+# ---- what each cell stands on, read from the input independently of the function -------------
+
+def _frame(data: ReportInput, scope: str, quarter: str) -> QuarterFigures:
+    if scope == NATIONAL:
+        return data.national
+    return next(f for f in (data.organisation, *data.previous) if f.quarter.key == quarter)
+
+
+def _people_behind(f: QuarterFigures, measure: str, category: str, kind: str) -> int | None:
+    """Rule 1's people for a survey, debrief or per-link-worker cell; None for the others."""
+    w = f.wellbeing
+    if measure in ("answered", "participation", "welsh_respondents"):
+        return f.people.answered
+    if measure in ("monthly_respondents", "single_item", "burning_out") or measure.startswith("agreement_"):
+        return w.monthly_respondents
+    if measure == "cbi_respondents":
+        return w.cbi_respondents
+    if measure == "cbi_mean":
+        return w.scales[category].scored
+    if measure.startswith("cbi_"):
+        return w.scales[measure.removeprefix("cbi_")].scored
+    if measure == "check_ins":
+        return f.debriefs.check_in_people
+    if MEASURES_BY_ID[measure].section == "debriefs":
+        return f.debriefs.requesters
+    if measure == "met_standard":
+        return f.supervision.months[int(category[-1]) - 1].link_workers
+    if measure in ("hours_per_link_worker", "reflecting") or (measure, kind) == ("people_attending", "percent"):
+        return f.people.link_workers
+    return None
+
+
+def _raw_count(f: QuarterFigures, measure: str, category: str) -> int:
+    w, s, d = f.wellbeing, f.supervision, f.debriefs
+    if measure == "single_item":
+        return w.single_item[category]
+    if measure.startswith("agreement_"):
+        return w.agreement[measure.removeprefix("agreement_")][category]
+    if measure.startswith("cbi_") and measure not in ("cbi_mean", "cbi_respondents"):
+        return w.scales[measure.removeprefix("cbi_")].bands[category]
+    if measure in ("by_urgency", "by_category", "check_ins"):
+        return getattr(d, measure)[category]
+    if measure == "met_standard":
+        return s.months[int(category[-1]) - 1].met
+    for part in (f.people, w, s, d):
+        if hasattr(part, measure):
+            return getattr(part, measure)
+    return {"reflecting": f.reflection.link_workers_reflecting, "welsh_respondents": w.welsh_respondents}[measure]
+
+
+def _breakdown_total(f: QuarterFigures, measure: str) -> int:
+    return sum(_raw_count(f, measure, c) for c in MEASURES_BY_ID[measure].categories)
+
+
+def _keys(f: QuarterFigures, measure: str) -> frozenset:
+    return f.wellbeing.respondent_keys if MEASURES_BY_ID[measure].survey else f.people.people_keys
+
+
+# ---- the invariants -------------------------------------------------------------------------
+
+@EXAMPLES
+@given(data=report_inputs())
+def test_disclosure_invariants(data: ReportInput):
+    report = disclose(data, organisation_name="An organisation")
+    k = data.k
+    cells = {(c.scope, c.quarter, c.measure, c.category, c.kind): c for c in report.cells}
+
+    # The cell set is complete, each cell once, each a value or a reason.
+    frames = [(ORGANISATION, CURRENT.key), (NATIONAL, CURRENT.key), *((ORGANISATION, f.quarter.key) for f in data.previous)]
+    expected = [(scope, quarter, m.id, category, kind) for scope, quarter in frames
+                for m in MEASURES for category in m.categories for kind in m.kinds]
+    assert len(report.cells) == len(expected) and set(cells) == set(expected)
+    assert all((c.value is None) != (c.reason is None) for c in report.cells)
+    assert report.previous_quarters == tuple(sorted(f.quarter.key for f in data.previous))
+
+    for (scope, quarter, measure, category, kind), cell in cells.items():
+        f = _frame(data, scope, quarter)
+        if cell.suppressed:
+            continue
+        # Rule 2: no count from 1 to 7, every count a multiple of 5.
+        if kind == "count":
+            assert cell.value not in range(1, 8) and cell.value % 5 == 0
+        # Rule 1: k people behind every survey, debrief and per-link-worker figure.
+        behind = _people_behind(f, measure, category, kind)
+        if behind is not None:
+            assert behind >= k, (measure, category, kind, behind)
+        # Rule 4: no 0% or 100% in a sensitive band of survey answers, nor every debrief about one thing.
+        definition = MEASURES_BY_ID[measure]
+        if definition.sensitive and definition.survey and measure not in ("cbi_mean",):
+            total = _breakdown_total(f, "single_item" if measure == "burning_out" else measure)
+            raw = _raw_count(f, measure, category)
+            assert 0 < raw < total
+            if kind == "percent":
+                assert 0 < cell.value < 100
+        if measure in ("by_urgency", "by_category", "check_ins") and kind == "count":
+            assert _raw_count(f, measure, category) < _breakdown_total(f, measure)
+
+    # Rule 3, within breakdowns: never exactly one `*` where the total is known.
+    for scope, quarter in frames:
+        def suppressed(measure: str, category: str = "", kind: str = "count") -> bool:
+            return cells[(scope, quarter, measure, category, kind)].suppressed
+
+        for measure, total in [("single_item", "monthly_respondents"), ("by_urgency", "requests"),
+                               ("by_category", "requests"), ("check_ins", None),
+                               *((f"cbi_{s}", None) for s in SCALES),
+                               *((f"agreement_{i}", "monthly_respondents") for i in AGREEMENT_ITEMS)]:
+            definition = MEASURES_BY_ID[measure]
+            lone = sum(suppressed(measure, c) for c in definition.categories) == 1
+            total_known = (total is not None and not suppressed(total)) or (
+                "percent" in definition.kinds and not all(suppressed(measure, c, "percent") for c in definition.categories))
+            assert not (lone and total_known), (scope, quarter, measure)
+            if "percent" in definition.kinds:
+                assert sum(suppressed(measure, c, "percent") for c in definition.categories) != 1
+        # burning_out is single items 3 to 5, and beside 1 and 2 it adds up to the respondents.
+        assert not (sum(suppressed("single_item", v) for v in "345") == 1 and not suppressed("burning_out"))
+        lower = sum(suppressed("single_item", v) for v in "12") + suppressed("burning_out")
+        assert not (lower == 1 and not suppressed("monthly_respondents"))
+
+    # Rule 3, against the national figure: a suppressed count is never the national one minus fewer than k.
+    for (scope, quarter, measure, category, kind), cell in cells.items():
+        if scope != NATIONAL or kind != "count" or cell.suppressed:
+            continue
+        if cells[(ORGANISATION, quarter, measure, category, kind)].suppressed:
+            assert data.national.organisations > 1
+            difference = (_raw_count(data.national, measure, category) - _raw_count(data.organisation, measure, category))
+            assert difference >= k
+
+    # Rule 5: a trend figure is shown only beside quarters that meet k and whose people are the
+    # same or differ by k or more, the current quarter and every other quarter shown.
+    by_address: dict[tuple[str, str, str], list[QuarterFigures]] = {}
+    for f in data.previous:
+        for m in MEASURES:
+            for category, kind in itertools.product(m.categories, m.kinds):
+                if not cells[(ORGANISATION, f.quarter.key, m.id, category, kind)].suppressed:
+                    by_address.setdefault((m.id, category, kind), []).append(f)
+    for (measure, category, kind), shown in by_address.items():
+        if measure in ("link_workers", "invited"):
+            continue
+        behind_now = _people_behind(data.organisation, measure, category, kind)
+        behind_now = data.organisation.people.link_workers if behind_now is None else behind_now
+        assert behind_now >= k, (measure, category, kind)
+        for one, other in itertools.combinations([data.organisation, *shown], 2):
+            a, b = _keys(one, measure), _keys(other, measure)
+            assert a == b or len(a ^ b) >= k, (measure, category, kind, one.quarter, other.quarter)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=report_inputs())
+def test_disclosure_is_deterministic_and_carries_no_key(data: ReportInput):
+    first = disclose(data, organisation_name="An organisation")
+    assert first == disclose(data, organisation_name="An organisation")
+    text = first.to_json()
+    assert "respondent-" not in text
+    assert PublishedReport.from_json(text) == first
