@@ -1,0 +1,52 @@
+"""A quarterly report as CSV, in English or Welsh, from its published cells alone: one row per cell,
+hidden ones included with the reason, and k on every row.
+
+UTF-8 with a byte order mark, so that spreadsheets read Welsh letters correctly. Every text field
+that a spreadsheet could take for a formula gets a leading apostrophe: the labels are ours, but the
+organisation's name is typed by an admin.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from .labels import KIND, MEASURE, SECTION, category_label, plain_value, reason_text, scope_label
+from .published import MEASURES_BY_ID, PublishedReport
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A field a spreadsheet will show as text, never run as a formula (OWASP's CSV injection advice)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _header() -> list[str]:
+    return [_("Organisation or benchmark"), _("Quarter"), _("Section"), _("Measure"), _("Category"), _("Kind"),
+            _("Value"), _("Not shown"), _("Reason not shown"), _("k")]
+
+
+def render_csv(report: PublishedReport, language: str) -> bytes:
+    """Call inside the app, for its translations."""
+    with force_locale(language):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(_header())
+        yes, no = _("Yes"), _("No")
+        for cell in report.cells:
+            writer.writerow([spreadsheet_safe(field) for field in (
+                scope_label(cell.scope, report.organisation_name),
+                cell.quarter,
+                str(SECTION[MEASURES_BY_ID[cell.measure].section]),
+                str(MEASURE[cell.measure]),
+                category_label(cell.measure, cell.category),
+                str(KIND[cell.kind]),
+                plain_value(cell),
+                yes if cell.suppressed else no,
+                reason_text(cell.reason, report.k) if cell.reason else "",
+                str(report.k),
+            )])
+        return buffer.getvalue().encode("utf-8-sig")
