@@ -54,6 +54,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     from .pulse.blueprint import bp as pulse_bp
     from .reflections import export_routes, routes, share_routes  # noqa: F401  (they add views to bp)
     from .reflections.blueprint import bp as reflections_bp
+    from .reports import routes as report_routes  # noqa: F401  (it adds views to bp)
+    from .reports.blueprint import bp as reports_bp
 
     app.register_blueprint(accounts_routes.bp)
     app.register_blueprint(admin_routes.bp)
@@ -65,6 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     app.register_blueprint(booking_bp)
     app.register_blueprint(debriefs_bp)
     app.register_blueprint(pulse_bp)
+    app.register_blueprint(reports_bp)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -23,6 +23,7 @@ from .demo_booking import seed_bookings
 from .demo_debriefs import seed_debriefs
 from .demo_pulse import seed_pulse
 from .demo_reflections import seed_reflections
+from .demo_reports import seed_reports
 from .extensions import db
 
 
@@ -147,12 +148,14 @@ def seed_demo(now: datetime | None = None) -> str:
     sessions = seed_bookings(by_name, now=now)
     debriefs = seed_debriefs(by_name, now=now)
     surveys = seed_pulse(by_name, now=now)
+    reports = seed_reports(by_name, draft_for=OGMORE, now=now)
     return (
         f"Demo data ready: {OGMORE} and {TEIFI}"
         + (f", with {written} reflections" if written else "")
         + (f", {sessions} supervision sessions" if sessions else "")
         + (f", {debriefs} debrief requests" if debriefs else "")
         + (f", {surveys} wellbeing survey responses" if surveys else "")
+        + (f", {reports} quarterly reports" if reports else "")
         + f". Sign in as {DEMO_ACCOUNTS[0].email} (or supervisor@, employer@, admin@, cymraeg@) "
         "with the password in README.md."
     )

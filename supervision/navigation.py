@@ -30,6 +30,9 @@ def nav_items() -> list[dict]:
                       "active": _supervisor_booking_page()})
         items.append({"href": url_for("debriefs.queue"), "text": _("Debrief requests"),
                       "active": _supervisor_debrief_page()})
+    if current_user.has_role(Role.employer) or current_user.has_role(Role.admin):
+        items.append({"href": url_for("reports.index"), "text": _("Reports"),
+                      "active": request.blueprint == "reports"})
     if current_user.has_role(Role.admin):
         items.append({"href": url_for("admin.index"), "text": _("Organisation admin"),
                       "active": request.blueprint == "admin"})

@@ -635,3 +635,50 @@ def _pulse_factories():
 
 for _name, _function in _pulse_factories().items():
     setattr(Factory, _name, _function)
+
+
+def _report_factories():
+    """Quarterly reports stored straight to the database, with hand-made published cells and, if
+    asked, files under the instance folder (no aggregation, disclosure or rendering involved)."""
+    import datetime as _dt
+
+    from supervision.reports.models import FORMATS, LANGUAGES, QuarterlyReport, ReportStatus
+    from supervision.reports.published import ORGANISATION, Cell, PublishedReport, Reason
+    from supervision.reports.quarters import Quarter
+
+    def published_report(organisation_name: str = "Ogmore Valleys", quarter: str = "2026-Q3", *,
+                         draft: bool = False) -> PublishedReport:
+        previous = tuple(q.key for q in Quarter.parse(quarter).previous_ones(4))
+        return PublishedReport(
+            organisation_name=organisation_name, quarter=quarter, previous_quarters=previous, k=5, draft=draft,
+            standard_days=30, instrument_versions=("monthly 1",),
+            cells=(Cell(ORGANISATION, quarter, "link_workers", "", "count", 10.0, None),
+                   Cell(ORGANISATION, quarter, "requests", "", "count", None, Reason.small_count)))
+
+    def quarterly_report(self, organisation: Organisation, quarter: str = "2026-Q3", *, status: str = "issued",
+                         files: bool = True, generated_at: _dt.datetime | None = None) -> int:
+        """A stored report; with `files`, each file holds "<stem> <language> <format>" as its bytes."""
+        from supervision.db import utcnow
+
+        period = Quarter.parse(quarter)
+        report = published_report(organisation.name, quarter, draft=status == "draft")
+        with self.app.app_context():
+            row = QuarterlyReport(organisation_id=organisation.id, year=period.year, quarter=period.number,
+                                  status=ReportStatus(status), published=report.to_json(),
+                                  generated_at=generated_at or utcnow())
+            db.session.add(row)
+            db.session.commit()
+            if files:
+                folder = os.path.join(self.app.instance_path, "reports", str(organisation.id))
+                os.makedirs(folder, exist_ok=True)
+                for language in LANGUAGES:
+                    for fmt in FORMATS:
+                        with open(os.path.join(folder, row.file_name(language, fmt)), "wb") as handle:
+                            handle.write(f"{row.file_stem} {language} {fmt}".encode())
+            return row.id
+
+    return {"quarterly_report": quarterly_report, "published_report": staticmethod(published_report)}
+
+
+for _name, _function in _report_factories().items():
+    setattr(Factory, _name, _function)

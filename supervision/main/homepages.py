@@ -46,6 +46,8 @@ def sections_for(user: User) -> list[HomeSection]:
                 section.waiting = _link_worker_waiting(user)
             elif role == Role.supervisor:
                 section.waiting = _supervisor_waiting(user)
+            elif role == Role.employer:
+                section.waiting = _employer_waiting(user)
             sections.append(section)
     return sections
 
@@ -132,3 +134,26 @@ def _supervisor_waiting(user: User) -> list[Waiting]:
         text=ngettext("%(num)d reflection shared with you", "%(num)d reflections shared with you", shared),
         href=url_for("reflections.shared_with_me"),
     )]
+
+
+def _employer_waiting(user: User) -> list[Waiting]:
+    """The report of the quarter just ended, once it is issued, for each organisation they employ for."""
+    from ..reports.models import QuarterlyReport, ReportStatus
+    from ..reports.quarters import Quarter
+    from ..reports.labels import quarter_label
+
+    organisations = user.organisations_where(Role.employer)
+    if not organisations:
+        return []
+    latest = Quarter.containing(utcnow()).previous()
+    ready = set(db.session.scalars(
+        select(QuarterlyReport.organisation_id).where(
+            QuarterlyReport.organisation_id.in_([o.id for o in organisations]),
+            QuarterlyReport.year == latest.year, QuarterlyReport.quarter == latest.number,
+            QuarterlyReport.status == ReportStatus.issued)))
+    from flask_babel import gettext as _
+
+    return [Waiting(text=_("%(organisation)s: a new report is ready, for %(quarter)s",
+                           organisation=organisation.name, quarter=quarter_label(latest.key)),
+                    href=url_for("reports.index"))
+            for organisation in organisations if organisation.id in ready]

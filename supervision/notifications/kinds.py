@@ -40,6 +40,7 @@ KINDS = {
     "pulse_open": _l("A new wellbeing survey is open"),
     "pulse_reminder": _l("Reminder: your wellbeing survey is still open"),
     "trend_shared": _l("A link worker has shared a summary of their wellbeing trend with you"),
+    "report_ready": _l("A new quarterly wellbeing report is ready"),
 }
 
 

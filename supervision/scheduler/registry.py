@@ -13,6 +13,7 @@ JOB_MODULES = [
     "supervision.booking.jobs",
     "supervision.debriefs.jobs",
     "supervision.pulse.jobs",
+    "supervision.reports.jobs",
 ]
 
 

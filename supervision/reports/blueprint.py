@@ -1,0 +1,4 @@
+"""The one blueprint for the reports pages and downloads."""
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")

@@ -1,0 +1,167 @@
+"""Making and storing a quarterly report: stage 1 (aggregate), stage 2 (disclose), then the
+published cells in the database and the PDF and CSV in both languages under
+instance/reports/<organisation id>/. Services flush; the caller commits.
+
+An issued report is made once: if one exists for the organisation and quarter, it is returned and
+nothing is replaced. A draft (the quarter so far) is one row per organisation and quarter that each
+regeneration rewrites, under a new file stem, removing the old draft's files.
+
+Files are written before the caller commits. If that commit never happens, the new files are
+orphans under random names that nothing points to, and a row whose files are gone gets them back
+from its own stored cells (ensure_file), never from fresh data.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import Organisation
+from ..extensions import db
+from .aggregate import report_input
+from .disclosure import disclose
+from .models import FORMATS, LANGUAGES, QuarterlyReport, ReportStatus, _file_stem
+from .published import PublishedReport
+from .quarters import Quarter
+from .render_csv import render_csv
+from .render_pdf import render_pdf
+
+CONTENT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
+
+
+def reports_folder(organisation_id: int) -> Path:
+    return Path(current_app.instance_path) / "reports" / str(organisation_id)
+
+
+def file_path(report: QuarterlyReport, language: str, fmt: str) -> Path:
+    return reports_folder(report.organisation_id) / report.file_name(language, fmt)
+
+
+def download_name(report: QuarterlyReport, language: str, fmt: str) -> str:
+    """What the person's browser saves it as: no organisation name, nothing finer than the quarter."""
+    draft = "-draft" if report.status == ReportStatus.draft else ""
+    return f"cwtch-wellbeing-report-{report.period.key}{draft}-{language}.{fmt}"
+
+
+def render(published: PublishedReport, language: str, fmt: str) -> bytes:
+    if fmt == "pdf":
+        return render_pdf(published, language)
+    if fmt == "csv":
+        return render_csv(published, language)
+    raise ValueError(fmt)
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """A reader, or a crash, never meets half a file: write beside it, then rename over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _write_files(report: QuarterlyReport, published: PublishedReport) -> None:
+    for language in LANGUAGES:
+        for fmt in FORMATS:
+            _write_atomically(file_path(report, language, fmt), render(published, language, fmt))
+
+
+def _remove_files(organisation_id: int, file_stem: str) -> None:
+    folder = reports_folder(organisation_id)
+    for language in LANGUAGES:
+        for fmt in FORMATS:
+            (folder / f"{file_stem}-{language}.{fmt}").unlink(missing_ok=True)
+
+
+def ensure_file(report: QuarterlyReport, language: str, fmt: str) -> Path:
+    """The report's file, written back first if it is missing (a lost disk, a restored database)
+    from the cells stored with it, so that a download shows what was issued, never today's data."""
+    path = file_path(report, language, fmt)
+    if not path.exists():
+        _write_atomically(path, render(report.report(), language, fmt))
+    return path
+
+
+def stored(organisation_id: int, quarter: Quarter, status: ReportStatus) -> QuarterlyReport | None:
+    return db.session.scalar(select(QuarterlyReport).where(
+        QuarterlyReport.organisation_id == organisation_id, QuarterlyReport.year == quarter.year,
+        QuarterlyReport.quarter == quarter.number, QuarterlyReport.status == status))
+
+
+def _published(organisation: Organisation, quarter: Quarter, *, draft: bool, now: datetime) -> PublishedReport:
+    data = report_input(organisation, quarter, draft=draft, now=now)
+    return disclose(data, organisation_name=organisation.name)
+
+
+def _insert(report: QuarterlyReport) -> bool:
+    """Add the row in a savepoint; False when another run stored the same one first."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(report)
+    except IntegrityError:
+        return False
+    return True
+
+
+def generate(organisation: Organisation, quarter: Quarter, *, status: ReportStatus, now: datetime,
+             files: bool = True) -> QuarterlyReport:
+    """`files=False` leaves the PDF and CSV to be written at their first download (ensure_file),
+    for the demo, which many tests seed: rendering is most of the cost of a report."""
+    if status == ReportStatus.issued:
+        return _issue(organisation, quarter, now=now, files=files)
+    return _draft(organisation, quarter, now=now, files=files)
+
+
+def _issue(organisation: Organisation, quarter: Quarter, *, now: datetime, files: bool) -> QuarterlyReport:
+    existing = stored(organisation.id, quarter, ReportStatus.issued)
+    if existing is not None:
+        return existing
+    published = _published(organisation, quarter, draft=False, now=now)
+    report = QuarterlyReport(organisation_id=organisation.id, year=quarter.year, quarter=quarter.number,
+                             status=ReportStatus.issued, published=published.to_json(), generated_at=now)
+    if not _insert(report):
+        return stored(organisation.id, quarter, ReportStatus.issued)  # type: ignore[return-value]
+    if files:
+        _write_files(report, published)
+    # Once the quarter is issued, an admin's draft of it says nothing the report does not.
+    draft = stored(organisation.id, quarter, ReportStatus.draft)
+    if draft is not None:
+        _remove_files(draft.organisation_id, draft.file_stem)
+        db.session.delete(draft)
+        db.session.flush()
+    return report
+
+
+def _draft(organisation: Organisation, quarter: Quarter, *, now: datetime, files: bool) -> QuarterlyReport:
+    published = _published(organisation, quarter, draft=True, now=now)
+    report = stored(organisation.id, quarter, ReportStatus.draft)
+    if report is None:
+        report = QuarterlyReport(organisation_id=organisation.id, year=quarter.year, quarter=quarter.number,
+                                 status=ReportStatus.draft, published=published.to_json(), generated_at=now)
+        if _insert(report):
+            if files:
+                _write_files(report, published)
+            return report
+        # Another admin made one at the same moment: rewrite theirs.
+        report = stored(organisation.id, quarter, ReportStatus.draft)
+    old_stem = report.file_stem
+    # A new stem, so that the files of the draft being replaced are never mistaken for this one's.
+    report.file_stem = _file_stem()
+    report.published = published.to_json()
+    report.generated_at = now
+    db.session.flush()
+    if files:
+        _write_files(report, published)
+    _remove_files(report.organisation_id, old_stem)
+    return report
