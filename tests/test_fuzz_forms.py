@@ -70,6 +70,8 @@ EFFECTS: dict[str, set[str]] = {
     "admin.revoke_invitation": {"invitation.revoked_at"},
     "admin.reset_second_step": {"totp_credential", "recovery_code", "user_account.session_token"},
     "notifications.read": {"notification.read_at"},
+    # An admin's draft is rewritten in place on each regeneration: new files, a new time.
+    "reports.make_draft": {"quarterly_report", "audit_event"},
     "notifications.read_all": {"notification.read_at"},
     "mfa.challenge": {"totp_credential.last_used_step", "recovery_code.used_at", "login_attempt"},
     # Any change to the second step ends the person's other sessions (the token rotates).

@@ -105,11 +105,13 @@ def indicators(report: PublishedReport) -> tuple[Indicator, ...]:
         _threshold_indicator(
             report, "supervision", "met_standard", "month_3", SUPERVISION_THRESHOLDS,
             _l("Link workers who met the supervision standard at the end of the quarter"),
-            _l("On track at 90% or more, needs attention from 75%, below standard under 75%.")),
+            _l("On track at %(green)s%% or more, needs attention from %(amber)s%%, below standard under %(amber)s%%.",
+               green=90, amber=75)),
         _threshold_indicator(
             report, "debriefs", "accepted_within_target", "", DEBRIEF_THRESHOLDS,
             _l("Debrief requests accepted within the target time"),
-            _l("On track at 90% or more, needs attention from 75%, below standard under 75%.")),
+            _l("On track at %(green)s%% or more, needs attention from %(amber)s%%, below standard under %(amber)s%%.",
+               green=90, amber=75)),
         Indicator("burnout", "burning_out", "", value, national, burnout_status(value, national),
                   _l("Link workers burning out, beside the national benchmark"),
                   _l("On track at or below the national share, needs attention up to 10 percentage points above "
@@ -117,11 +119,13 @@ def indicators(report: PublishedReport) -> tuple[Indicator, ...]:
         _threshold_indicator(
             report, "participation", "participation", "", PARTICIPATION_THRESHOLDS,
             _l("People who answered the surveys they were invited to"),
-            _l("On track at 60% or more, needs attention from 40%, below standard under 40%.")),
+            _l("On track at %(green)s%% or more, needs attention from %(amber)s%%, below standard under %(amber)s%%.",
+               green=60, amber=40)),
         _threshold_indicator(
             report, "reflection", "reflecting", "", REFLECTION_THRESHOLDS,
             _l("Link workers who wrote at least one reflection"),
-            _l("On track at 50% or more, needs attention from 25%, below standard under 25%.")),
+            _l("On track at %(green)s%% or more, needs attention from %(amber)s%%, below standard under %(amber)s%%.",
+               green=50, amber=25)),
     )
 
 

@@ -12,6 +12,7 @@ import io
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from .labels import KIND, MEASURE, SECTION, category_label, plain_value, reason_text, scope_label
 from .published import MEASURES_BY_ID, PublishedReport
@@ -35,7 +36,8 @@ def render_csv(report: PublishedReport, language: str) -> bytes:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(_header())
-        yes, no = _("Yes"), _("No")
+        # The "not shown" column's answers; a context keeps them apart from "Yes" as a reply elsewhere.
+        yes, no = pgettext("not shown", "Yes"), pgettext("not shown", "No")
         for cell in report.cells:
             writer.writerow([spreadsheet_safe(field) for field in (
                 scope_label(cell.scope, report.organisation_name),

@@ -364,8 +364,8 @@ def _method(report: PublishedReport, shown) -> MethodNotes:
           "worked out from the rounded counts, so they may not add up to exactly 100%."),
         _("Where one figure is hidden, others may be hidden too, so that it cannot be worked out from a total, "
           "from the other figures beside it or from the national benchmark."),
-        _("No figure shows 0% or 100% of people giving a survey answer or in a burnout band, because that would "
-          "tell you how every one of them answered."),
+        _("No figure shows %(none)s or %(all)s of people giving a survey answer or in a burnout band, because "
+          "that would tell you how every one of them answered.", none="0%", all="100%"),
         _("A figure from an earlier quarter is shown only when that quarter and this one each had at least %(k)s "
           "people answering, and the people answering were either the same or differed by at least %(k)s.", k=k),
         _("The national benchmark covers every organisation using Cwtch, in the same quarter. The figures cannot "
