@@ -4,10 +4,14 @@ The same rules as pulse.reporting.pulse_figures: each person's most recent submi
 each instrument in the quarter stands for them (a later month wins; the round id breaks a tie), so
 every count is a count of people. A CBI scale is scored when enough of its items were answered; its
 score is the mean of the answered items' points (W7 reversed). Comments are never read.
+
+One statement: the latest responses are ranked once, in CTEs marked MATERIALIZED (SQLite 3.35+,
+PostgreSQL 12+), and every figure is a branch of one UNION ALL over it, told apart by its kind.
 """
 from __future__ import annotations
 
-from sqlalchemy import Float, Subquery, case, cast, distinct, func, select
+from sqlalchemy import (CTE, Float, Integer, Select, String, case, cast, distinct, func, literal_column, null, select,
+                        union_all)
 
 from ..extensions import db
 from ..pulse.instruments import CBI, MIN_ANSWERED, SCALE_THRESHOLD, SINGLE_ITEM, SINGLE_ITEM_THRESHOLD
@@ -20,37 +24,60 @@ MONTHLY_ITEMS = (SINGLE_ITEM.id, *AGREEMENT_ITEMS)
 _SCALE_OF_ITEM = {item.id: item.scale.value for item in CBI.items if item.scale is not None}
 _REVERSED = tuple(item.id for item in CBI.items if item.reverse)
 
+# The kinds of row of the one statement; its columns: kind, instrument, key, value, people, mean, high.
+_VERSIONS, _MONTHLY, _SCALES, _WELSH, _KEYS = range(5)
 
-def _latest(scope: Scope) -> Subquery:
-    """Each person's most recent submitted response to each instrument in the quarter."""
-    ranked = (
+
+def _latest(scope: Scope) -> CTE:
+    """Each person's most recent submitted response to each instrument in the quarter, computed once
+    per statement however many branches read it. The quarter's responses are set apart first: ranked
+    straight from the tables, SQLite walks every response of every quarter in respondent order."""
+    scoped = (
         select(PulseResponse.id.label("response_id"), PulseResponse.respondent_key, PulseResponse.instrument,
-               PulseResponse.instrument_version, PulseResponse.language,
-               func.row_number().over(partition_by=(PulseResponse.respondent_key, PulseResponse.instrument),
-                                      order_by=(PulseRound.month.desc(), PulseRound.id.desc())).label("position"))
+               PulseResponse.instrument_version, PulseResponse.language, PulseRound.month,
+               PulseRound.id.label("round_id"))
         .join(PulseRound, PulseRound.id == PulseResponse.round_id)
         .where(PulseResponse.submitted.is_(True), *rounds_of(scope))
+    ).cte("scoped").prefix_with("MATERIALIZED")
+    ranked = select(
+        scoped.c.response_id, scoped.c.respondent_key, scoped.c.instrument, scoped.c.instrument_version,
+        scoped.c.language,
+        func.row_number().over(partition_by=(scoped.c.respondent_key, scoped.c.instrument),
+                               order_by=(scoped.c.month.desc(), scoped.c.round_id.desc())).label("position"),
     ).subquery("ranked")
-    return select(ranked).where(ranked.c.position == 1).subquery("latest")
+    return select(ranked).where(ranked.c.position == 1).cte("latest").prefix_with("MATERIALIZED")
 
 
-def _monthly_counts(latest: Subquery) -> dict[str, dict[str, int]]:
-    """MONTHLY_ITEMS → LIKERT → people, zero included: one grouped query."""
-    counts = {item: dict.fromkeys(LIKERT, 0) for item in MONTHLY_ITEMS}
-    rows = db.session.execute(
-        select(PulseAnswer.item, PulseAnswer.value, func.count())
-        .join(latest, latest.c.response_id == PulseAnswer.response_id)
-        .where(latest.c.instrument == InstrumentKey.monthly, PulseAnswer.item.in_(MONTHLY_ITEMS))
-        .group_by(PulseAnswer.item, PulseAnswer.value))
-    for item, value, people in rows:
-        if str(value) in counts[item]:
-            counts[item][str(value)] = people
-    return counts
+def _row(kind: int, *, instrument=None, key=None, value=None, people=None, mean=None, high=None) -> list:
+    """The columns of one branch, NULL where its kind has none."""
+    return [literal_column(str(kind), Integer).label("kind"),
+            (null() if instrument is None else instrument).label("instrument"),
+            (cast(null(), String) if key is None else key).label("key"),
+            (cast(null(), Integer) if value is None else value).label("value"),
+            (cast(null(), Integer) if people is None else people).label("people"),
+            (cast(null(), Float) if mean is None else mean).label("mean"),
+            (cast(null(), Integer) if high is None else high).label("high")]
 
 
-def _scales(latest: Subquery) -> dict[str, ScaleFigures]:
-    """SCALES → figures, in one query: points per answer, then per response and scale, then per
-    scale over the responses that answered enough of its items."""
+def _versions(latest: CTE) -> Select:
+    """The respondents by instrument and version. First: the union's column types are its."""
+    return (select(*_row(_VERSIONS, instrument=latest.c.instrument, key=latest.c.instrument_version,
+                         people=func.count()))
+            .group_by(latest.c.instrument, latest.c.instrument_version))
+
+
+def _monthly(latest: CTE) -> Select:
+    """People per MONTHLY_ITEMS item and answer."""
+    return (select(*_row(_MONTHLY, key=PulseAnswer.item, value=PulseAnswer.value, people=func.count()))
+            .select_from(latest)
+            .join(PulseAnswer, latest.c.response_id == PulseAnswer.response_id)
+            .where(latest.c.instrument == InstrumentKey.monthly, PulseAnswer.item.in_(MONTHLY_ITEMS))
+            .group_by(PulseAnswer.item, PulseAnswer.value))
+
+
+def _scales(latest: CTE) -> Select:
+    """Per scale: points per answer, then per response and scale, then per scale over the responses
+    that answered enough of its items."""
     points = (
         select(latest.c.response_id,
                case(_SCALE_OF_ITEM, value=PulseAnswer.item).label("scale"),
@@ -66,38 +93,54 @@ def _scales(latest: Subquery) -> dict[str, ScaleFigures]:
     needed = case({scale.value: count for scale, count in MIN_ANSWERED.items()}, value=per_response.c.scale)
     # A score of 50 or more is total / answered >= 50: compared in whole numbers, so no rounding decides it.
     high = func.sum(case((per_response.c.total >= SCALE_THRESHOLD * per_response.c.answered, 1), else_=0))
-    rows = db.session.execute(
-        select(per_response.c.scale, func.count(),
-               func.avg(cast(per_response.c.total, Float) / per_response.c.answered), high)
-        .where(per_response.c.answered >= needed)
-        .group_by(per_response.c.scale))
-    scored = {scale: (count, as_float(mean), int(high_count)) for scale, count, mean, high_count in rows}
-    figures = {}
-    for scale in SCALES:
-        count, mean, high_count = scored.get(scale, (0, None, 0))
-        figures[scale] = ScaleFigures(scored=count, mean=mean,
-                                      bands={"under_50": count - high_count, "50_or_more": high_count})
-    return figures
+    return (select(*_row(_SCALES, key=per_response.c.scale, people=func.count(),
+                         mean=func.avg(cast(per_response.c.total, Float) / per_response.c.answered), high=high))
+            .where(per_response.c.answered >= needed)
+            .group_by(per_response.c.scale))
+
+
+def _welsh(latest: CTE) -> Select:
+    return select(*_row(_WELSH, people=func.count(distinct(case((latest.c.language == "cy",
+                                                                  latest.c.respondent_key))))))
+
+
+def _keys(latest: CTE) -> Select:
+    """Everyone with a submitted response in the quarter has a latest one, so these are theirs."""
+    return select(*_row(_KEYS, key=latest.c.respondent_key)).group_by(latest.c.respondent_key)
 
 
 def wellbeing(scope: Scope) -> Wellbeing:
-    """Five queries whatever the number of responses: the monthly distributions, the CBI scales, the
-    respondents by instrument and version, those in Welsh, and the respondent keys."""
+    """One query whatever the number of responses: the respondents by instrument and version, the
+    monthly distributions, the CBI scales, those in Welsh and the respondent keys, over one
+    materialised ranking of the latest responses."""
     latest = _latest(scope)
-    monthly = _monthly_counts(latest)
-    scales = _scales(latest)
-    by_version = db.session.execute(
-        select(latest.c.instrument, latest.c.instrument_version, func.count())
-        .group_by(latest.c.instrument, latest.c.instrument_version)).all()
+    rows = db.session.execute(union_all(_versions(latest), _monthly(latest), _scales(latest), _welsh(latest),
+                                        _keys(latest))).all()
+    monthly = {item: dict.fromkeys(LIKERT, 0) for item in MONTHLY_ITEMS}
+    scored: dict[str, tuple[int, float | None, int]] = {}
+    by_version: list[tuple[InstrumentKey, str, int]] = []
+    welsh = 0
+    keys = []
+    for kind, instrument, key, value, people, mean, high in rows:
+        if kind == _VERSIONS:
+            by_version.append((InstrumentKey(instrument), key, people))
+        elif kind == _MONTHLY:
+            if str(value) in monthly[key]:
+                monthly[key][str(value)] = people
+        elif kind == _SCALES:
+            scored[key] = (people, as_float(mean), int(high))
+        elif kind == _WELSH:
+            welsh = people or 0
+        else:
+            keys.append(key)
     respondents = {key: 0 for key in InstrumentKey}
     for instrument, _version, people in by_version:
         respondents[instrument] += people
-    welsh = db.session.scalar(
-        select(func.count(distinct(case((latest.c.language == "cy", latest.c.respondent_key)))))) or 0
-    # Everyone with a submitted response has a latest one: no need to rank them again.
-    keys = frozenset(db.session.scalars(
-        select(PulseResponse.respondent_key).distinct().join(PulseRound, PulseRound.id == PulseResponse.round_id)
-        .where(PulseResponse.submitted.is_(True), *rounds_of(scope))))
+    scales = {}
+    for scale in SCALES:
+        count, mean, high_count = scored.get(scale, (0, None, 0))
+        scales[scale] = ScaleFigures(scored=count, mean=mean,
+                                     bands={"under_50": count - high_count, "50_or_more": high_count})
     single = monthly[SINGLE_ITEM.id]
     return Wellbeing(
         monthly_respondents=respondents[InstrumentKey.monthly],
@@ -108,5 +151,5 @@ def wellbeing(scope: Scope) -> Wellbeing:
         scales=scales,
         welsh_respondents=welsh,
         instrument_versions=tuple(sorted({f"{instrument.value} {version}" for instrument, version, _ in by_version})),
-        respondent_keys=keys,
+        respondent_keys=frozenset(keys),
     )
