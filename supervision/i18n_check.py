@@ -20,17 +20,18 @@ UNTRANSLATED_ALLOWED = {
 }
 
 
-def extracted_messages(root: Path = ROOT) -> set[str | tuple[str, ...]]:
-    found: set[str | tuple[str, ...]] = set()
+def extracted_messages(root: Path = ROOT) -> set[tuple[str | tuple[str, ...], str | None]]:
+    """Each message with its context (pgettext), since the same words may be translated apart."""
+    found: set[tuple[str | tuple[str, ...], str | None]] = set()
     sources = [
         (root / "supervision", [("**.py", "python")]),
         (root / "templates", [("**.html", "jinja2"), ("**.txt", "jinja2")]),
     ]
     for directory, method_map in sources:
-        for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        for _filename, _lineno, message, _comments, context in extract_from_dir(
             str(directory), method_map=method_map, keywords=KEYWORDS
         ):
-            found.add(message if isinstance(message, str) else tuple(message))
+            found.add((message if isinstance(message, str) else tuple(message), context))
     return found
 
 
@@ -39,9 +40,9 @@ def missing_translations(catalogue_path: Path = CATALOGUE, root: Path = ROOT) ->
     with open(catalogue_path, "rb") as handle:
         catalogue = read_po(handle)
     missing = []
-    for message in sorted(extracted_messages(root), key=str):
+    for message, context in sorted(extracted_messages(root), key=str):
         key = message if isinstance(message, str) else message[0]
-        entry = catalogue.get(key)
+        entry = catalogue.get(key, context=context)
         strings = () if entry is None else (entry.string if isinstance(entry.string, tuple) else (entry.string,))
         if entry is None or entry.fuzzy or not strings or not all(strings):
             missing.append(key)

@@ -387,7 +387,8 @@ def test_unknown_kind_is_refused(app, client, org):
 
 # --- an admin never sees wellbeing content -----------------------------------------------------
 
-ADMIN_CAN_REACH = ("admin.", "accounts.", "main.", "notifications.", "static")
+# Reports are anonymised figures for the organisation, which admins may see (DESIGN.md).
+ADMIN_CAN_REACH = ("admin.", "accounts.", "main.", "notifications.", "reports.", "static")
 
 
 def test_admin_pages_link_only_to_admin_account_and_general_pages(app, client, org):

@@ -220,6 +220,46 @@ def test_requesters_enough_but_none_accepted():
     assert shown(published.cell("minutes_to_accept", kind="minutes")) == "* no_data"
 
 
+def test_a_median_of_one_request_is_not_published():
+    # The reviewer's case: 10 requests from 6 requesters, 1 accepted and 1 held.
+    few = debriefs(requests=10, requesters=6, by_urgency={"today": 0, "three_days": 10, "this_week": 0},
+                   by_category={c: 0 for c in CATEGORIES} | {"aggression": 5, "other": 5}, accepted=1,
+                   accepted_within_target=1, minutes_to_accept_median=42.0, held=1, minutes_to_debrief_median=900.0,
+                   escalated=0)
+    published = report(figures(debriefs=few))
+    assert shown(published.cell("accepted")) == "* small_count"
+    assert shown(published.cell("held")) == "* small_count"
+    assert shown(published.cell("minutes_to_accept", kind="minutes")) == "* fewer_than_k"
+    assert shown(published.cell("minutes_to_debrief", kind="minutes")) == "* fewer_than_k"
+    assert shown(published.cell("accepted_within_target", kind="percent")) == "* fewer_than_k"
+
+
+def test_a_median_over_a_suppressed_count_is_suppressed_for_the_same_reason():
+    # 6 accepted and 6 held: k people or more could be behind them, but the counts are `*`.
+    published = report(figures(debriefs=debriefs(accepted=6, accepted_within_target=4, held=6)))
+    assert shown(published.cell("accepted")) == "* small_count"
+    assert shown(published.cell("minutes_to_accept", kind="minutes")) == "* small_count"
+    assert shown(published.cell("minutes_to_debrief", kind="minutes")) == "* small_count"
+    assert shown(published.cell("accepted_within_target", kind="percent")) == "* small_count"
+
+
+def test_a_median_needs_k_requests_under_it_when_k_is_raised():
+    # k = 10: 8 accepted and 9 held are published counts (10), but fewer than k requests.
+    published = report(figures(debriefs=debriefs(accepted=8, accepted_within_target=8, held=9)), k=10)
+    assert shown(published.cell("accepted")) == 10
+    assert shown(published.cell("held")) == 10
+    assert shown(published.cell("minutes_to_accept", kind="minutes")) == "* fewer_than_k"
+    assert shown(published.cell("minutes_to_debrief", kind="minutes")) == "* fewer_than_k"
+    assert shown(published.cell("accepted_within_target", kind="percent")) == "* fewer_than_k"
+
+
+def test_a_median_over_k_published_requests_is_published():
+    published = report(figures(debriefs=debriefs(accepted=20, accepted_within_target=15, held=8)))
+    assert shown(published.cell("minutes_to_accept", kind="minutes")) == 95.0
+    assert shown(published.cell("minutes_to_debrief", kind="minutes")) == 1500.0
+    assert shown(published.cell("accepted_within_target", kind="percent")) == 75.0
+
+
 def test_per_link_worker_figures_need_k_link_workers():
     four = people(link_workers=4, invited=4, answered=4, people_keys=people_keys(4))
     months = tuple(MonthStandard(month=m, link_workers=lw, met=met) for m, lw, met in
@@ -268,54 +308,103 @@ def test_a_share_of_a_suppressed_count_is_suppressed_for_the_same_reason():
 
 
 # ---- rule 4: no uniformity --------------------------------------------------------------------
+# A distribution with a band of 0% or 100% is hidden whole, linked figures too, for a reason that
+# does not say why (complementary): hiding only the uniform bands would tell what they hide.
 
-def test_nobody_in_a_band_is_not_published():
+def _every_cell_of(published, measure, categories, kinds=("count", "percent")):
+    return {(c, kind): shown(published.cell(measure, c, kind)) for c in categories for kind in kinds}
+
+
+def test_nobody_in_a_band_hides_the_whole_distribution():
     published = report(figures(wellbeing=wellbeing(single_item={"1": 0, "2": 12, "3": 13, "4": 15, "5": 10})))
-    assert shown(published.cell("single_item", "1")) == "* uniform"
-    assert shown(published.cell("single_item", "1", "percent")) == "* uniform"
-    # A lone `*` would be 50 minus the others: the smallest non-zero other goes too (rule 3).
-    assert shown(published.cell("single_item", "5")) == "* complementary"
-    assert shown(published.cell("single_item", "5", "percent")) == "* complementary"
-    # 5 is one of 3 to 5, whose total (burning out) is published: so a second of those goes.
-    assert shown(published.cell("single_item", "3")) == "* complementary"
-    # And 1 is one of 1, 2 and burning out, whose total is published: 2 goes too.
-    assert shown(published.cell("single_item", "2")) == "* complementary"
-    assert shown(published.cell("single_item", "4")) == 15
-    assert shown(published.cell("burning_out")) == 40
+    assert set(_every_cell_of(published, "single_item", LIKERT).values()) == {"* complementary"}
+    assert shown(published.cell("burning_out")) == "* complementary"
+    assert shown(published.cell("burning_out", kind="percent")) == "* complementary"
+    assert shown(published.cell("monthly_respondents")) == 50
+
+
+def test_no_one_in_three_bands_does_not_reveal_that_everyone_is_burning_out_or_not():
+    # The reviewer's case: 1, 2 and 5 empty; 3 and 4 published would say 100% are burning out.
+    published = report(figures(wellbeing=wellbeing(single_item={"1": 0, "2": 0, "3": 10, "4": 10, "5": 0})))
+    assert set(_every_cell_of(published, "single_item", LIKERT).values()) == {"* complementary"}
+    assert shown(published.cell("burning_out")) == "* complementary"
+    assert shown(published.cell("burning_out", kind="percent")) == "* complementary"
 
 
 def test_everybody_in_a_band_is_not_published():
     single = {"1": 0, "2": 50, "3": 0, "4": 0, "5": 0}
     published = report(figures(wellbeing=wellbeing(single_item=single)))
-    assert all(shown(published.cell("single_item", v)) == "* uniform" for v in LIKERT)
-    assert shown(published.cell("burning_out")) == "* uniform"  # none burning out: 0%
-    assert shown(published.cell("burning_out", kind="percent")) == "* uniform"
+    assert set(_every_cell_of(published, "single_item", LIKERT).values()) == {"* complementary"}
+    assert shown(published.cell("burning_out")) == "* complementary"  # none burning out: 0%
+    assert shown(published.cell("burning_out", kind="percent")) == "* complementary"
     assert shown(published.cell("monthly_respondents")) == 50
 
 
 def test_rounding_that_would_show_a_hundred_percent_is_uniform_too():
-    # 11 of 12 burning out would read "10 of 10", 100%.
+    # 11 of 12 burning out would read "10 of 10", 100%; a small count keeps its own reason.
     single = {"1": 1, "2": 0, "3": 11, "4": 0, "5": 0}
     published = report(figures(wellbeing=wellbeing(single_item=single)))
-    assert shown(published.cell("burning_out")) == "* uniform"
-    assert shown(published.cell("single_item", "3")) == "* uniform"
+    assert shown(published.cell("burning_out")) == "* complementary"
+    assert shown(published.cell("single_item", "3")) == "* complementary"
     assert shown(published.cell("single_item", "1")) == "* small_count"
 
 
-def test_every_debrief_about_one_thing_is_not_published_but_none_is():
+def test_rounding_to_a_hundred_percent_alone_hides_the_distribution():
+    # No band empty, but 63 of 65 burning out reads "65 of 65", 100%; the two small bands round to 0%.
+    single = {"1": 1, "2": 1, "3": 21, "4": 21, "5": 21}
+    published = report(figures(wellbeing=wellbeing(single_item=single)))
+    assert shown(published.cell("burning_out")) == "* complementary"
+    assert [shown(published.cell("single_item", v)) for v in LIKERT] == [
+        "* small_count", "* small_count", "* complementary", "* complementary", "* complementary"]
+
+
+@pytest.mark.parametrize("bands", [{"under_50": 0, "50_or_more": 40}, {"under_50": 40, "50_or_more": 0}])
+def test_a_cbi_scale_on_one_side_of_fifty_hides_its_bands_and_its_mean(bands):
+    scales = {s: ScaleFigures(40, 45.25, {"under_50": 22, "50_or_more": 18}) for s in SCALES}
+    scales["work"] = ScaleFigures(40, 61.0 if bands["50_or_more"] else 30.0, bands)
+    published = report(figures(wellbeing=wellbeing(scales=scales)))
+    assert set(_every_cell_of(published, "cbi_work", SCALE_BANDS).values()) == {"* complementary"}
+    assert shown(published.cell("cbi_mean", "work", "mean")) == "* complementary"
+    # The other scales are untouched.
+    assert shown(published.cell("cbi_mean", "personal", "mean")) == 45.3
+    assert shown(published.cell("cbi_personal", "under_50")) == 20
+
+
+def test_the_distributions_of_the_trend_and_the_benchmark_are_hidden_whole_too():
+    single = {"1": 0, "2": 0, "3": 10, "4": 10, "5": 0}
+    earlier = figures(Quarter(2026, 2), wellbeing=wellbeing(single_item=single, respondent_keys=respondent_keys(20)))
+    published = report(previous=(earlier,))
+    for v in LIKERT:
+        assert shown(published.cell("single_item", v, quarter="2026-Q2")) in ("* complementary", "* comparison")
+    national_single = {"1": 0, "2": 200, "3": 100, "4": 100, "5": 100}
+    published = report(national_figures=national(wellbeing=wellbeing(
+        single_item=national_single, agreement={i: {v: 100 for v in LIKERT} for i in AGREEMENT_ITEMS},
+        cbi_respondents=400, welsh_respondents=100, respondent_keys=respondent_keys(500),
+        scales={s: ScaleFigures(400, 47.0, {"under_50": 210, "50_or_more": 190}) for s in SCALES})))
+    assert {shown(published.cell("single_item", v, scope=NATIONAL)) for v in LIKERT} == {"* complementary"}
+    assert shown(published.cell("burning_out", scope=NATIONAL)) == "* complementary"
+
+
+def test_every_debrief_about_one_thing_hides_the_breakdown():
     by_category = {c: 0 for c in CATEGORIES} | {"aggression": 60}
     published = report(figures(debriefs=debriefs(by_category=by_category)))
-    assert shown(published.cell("by_category", "aggression")) == "* uniform"
-    # A category nobody asked about is an event count of 0, fine on its own; but one must go with
-    # the lone `*`, or 60 minus the zeros gives it away.
-    zeros = [shown(published.cell("by_category", c)) for c in CATEGORIES if c != "aggression"]
-    assert zeros == ["* complementary", 0, 0, 0, 0]
+    assert {shown(published.cell("by_category", c)) for c in CATEGORIES} == {"* complementary"}
+    assert shown(published.cell("requests")) == 60
+    assert shown(published.cell("by_urgency", URGENCIES[0])) == 20  # other breakdowns are untouched
 
 
 def test_every_check_in_worse_is_not_published():
     published = report(figures(debriefs=debriefs(check_ins={"better": 0, "same": 0, "worse": 20})))
-    assert shown(published.cell("check_ins", "worse")) == "* uniform"
-    assert shown(published.cell("check_ins", "worse", "percent")) == "* uniform"
+    assert set(_every_cell_of(published, "check_ins", CHECK_IN_ANSWERS).values()) == {"* complementary"}
+
+
+def test_no_cell_ever_carries_the_uniform_reason():
+    single = {"1": 0, "2": 50, "3": 0, "4": 0, "5": 0}
+    scales = {s: ScaleFigures(40, 61.0, {"under_50": 0, "50_or_more": 40}) for s in SCALES}
+    published = report(figures(wellbeing=wellbeing(single_item=single, scales=scales),
+                               debriefs=debriefs(check_ins={"better": 0, "same": 0, "worse": 20})))
+    assert published.suppressed_cells()
+    assert all(cell.reason != Reason.uniform for cell in published.cells)
 
 
 # ---- rule 3: complementary suppression ------------------------------------------------------

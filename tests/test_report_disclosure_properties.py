@@ -11,7 +11,7 @@ from supervision.reports.disclosure import disclose
 from supervision.reports.figures import (AGREEMENT_ITEMS, CATEGORIES, CHECK_IN_ANSWERS, LIKERT, SCALES, URGENCIES,
                                          Debriefs, MonthStandard, People, QuarterFigures, Reflection, ReportInput,
                                          ScaleFigures, Supervision, Wellbeing)
-from supervision.reports.published import MEASURES, MEASURES_BY_ID, NATIONAL, ORGANISATION, PublishedReport
+from supervision.reports.published import MEASURES, MEASURES_BY_ID, NATIONAL, ORGANISATION, PublishedReport, Reason
 from supervision.reports.quarters import Quarter
 
 CURRENT = Quarter(2026, 3)
@@ -198,6 +198,10 @@ def _keys(f: QuarterFigures, measure: str) -> frozenset:
     return f.wellbeing.respondent_keys if MEASURES_BY_ID[measure].survey else f.people.people_keys
 
 
+_DISTRIBUTIONS = ("single_item", *(f"cbi_{s}" for s in SCALES), *(f"agreement_{i}" for i in AGREEMENT_ITEMS),
+                  "by_urgency", "by_category", "check_ins")
+
+
 # ---- the invariants -------------------------------------------------------------------------
 
 @EXAMPLES
@@ -214,6 +218,8 @@ def test_disclosure_invariants(data: ReportInput):
     assert len(report.cells) == len(expected) and set(cells) == set(expected)
     assert all((c.value is None) != (c.reason is None) for c in report.cells)
     assert report.previous_quarters == tuple(sorted(f.quarter.key for f in data.previous))
+    # Rule 4's reason would say "0 or all" by itself: it is never given.
+    assert all(c.reason != Reason.uniform for c in report.cells)
 
     for (scope, quarter, measure, category, kind), cell in cells.items():
         f = _frame(data, scope, quarter)
@@ -236,6 +242,24 @@ def test_disclosure_invariants(data: ReportInput):
                 assert 0 < cell.value < 100
         if measure in ("by_urgency", "by_category", "check_ins") and kind == "count":
             assert _raw_count(f, measure, category) < _breakdown_total(f, measure)
+        # Rule 4, whole distributions: a published band, or a figure linked to the bands (burning
+        # out, a CBI mean), means no band of that distribution is empty or everyone.
+        distribution = {"burning_out": "single_item", "cbi_mean": f"cbi_{category}"}.get(measure, measure)
+        if distribution in _DISTRIBUTIONS:
+            total = _breakdown_total(f, distribution)
+            for band in MEASURES_BY_ID[distribution].categories:
+                raw = _raw_count(f, distribution, band)
+                if distribution in ("by_urgency", "by_category", "check_ins"):
+                    assert raw < total, (measure, category, kind, band)
+                else:
+                    assert 0 < raw < total, (measure, category, kind, band)
+        # A median is published only over k requests or more whose count is published too (rule 1
+        # on the requests it is taken over); so is the share accepted within the target.
+        over = {"minutes_to_accept": "accepted", "minutes_to_debrief": "held",
+                "accepted_within_target": "accepted"}.get(measure)
+        if over and kind != "count":
+            assert getattr(f.debriefs, over) >= k, (measure, getattr(f.debriefs, over))
+            assert not cells[(scope, quarter, over, "", "count")].suppressed, measure
 
     # Rule 3, within breakdowns: never exactly one `*` where the total is known.
     for scope, quarter in frames:

@@ -7,8 +7,8 @@ people and respondents are compared here (rule 5) and go no further.
 from __future__ import annotations
 
 from .disclosure_figures import RESPONDENTS, Figure, Ratio, quarter_figures
-from .disclosure_rules import (Address, Reasons, complement, one_decimal, percent, primary_reason,
-                               quarters_shown, ratio_reason, round_count)
+from .disclosure_rules import (Address, Reasons, complement, follow_counts, one_decimal, percent, primary_reason,
+                               quarters_shown, ratio_reason, round_count, uniform_distributions)
 from .figures import QuarterFigures, ReportInput
 from .published import MEASURES, NATIONAL, ORGANISATION, Cell, PublishedReport, Reason
 
@@ -35,9 +35,18 @@ def disclose(data: ReportInput, *, organisation_name: str) -> PublishedReport:
 
     reasons: Reasons = {address: primary_reason(figure, k) for address, figure in figures.items()}
     _compare_quarters(reasons, figures, current, previous, k)
+    frame_keys = [(scope, f.quarter.key) for scope, f in frames]
+    # After rule 5, so that a trend quarter not shown reads `comparison` throughout, whatever its bands.
+    uniform_distributions(reasons, figures, frame_keys)
     national_pairs = [((ORGANISATION,) + address[1:], address) for address in figures if address[0] == NATIONAL]
-    complement(reasons, figures, [(scope, f.quarter.key) for scope, f in frames], national_pairs, k,
-               single_organisation=data.national.organisations <= 1)
+    follow_counts(reasons, figures)
+    # Rule 3 can suppress a national count, whose median must then go too, and that national
+    # median can in turn need rule 3 against the organisation's: until nothing changes.
+    while True:
+        complement(reasons, figures, frame_keys, national_pairs, k,
+                   single_organisation=data.national.organisations <= 1)
+        if not follow_counts(reasons, figures):
+            break
     for address, ratio in ratios.items():
         scope, quarter = address[:2]
         numerator, denominator = ((scope, quarter, *slot, "count") for slot in (ratio.numerator, ratio.denominator))

@@ -42,6 +42,9 @@ class Figure:
     comparison: str | None = None
     comparison_basis: int = 0
     group: str = ""
+    # For a median: the count it is taken over. When that count is suppressed, so is the median
+    # (a median of one or two requests is that request's own time).
+    over: Slot | None = None
 
     @property
     def average(self) -> bool:
@@ -75,6 +78,26 @@ class Breakdown:
 
 def _total(measure: str) -> str:
     return f"_total_{measure}"
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A sensitive distribution (rule 4). When any of its `members` (or `linked` counts, which are
+    sums of members) would show 0% or 100%, the whole distribution is suppressed: every member,
+    and the `linked` figures derived from it, each (measure, category, kind)."""
+
+    members: tuple[Slot, ...]
+    linked: tuple[tuple[str, str, str], ...] = ()
+
+
+DISTRIBUTIONS: tuple[Distribution, ...] = (
+    Distribution(tuple(("single_item", v) for v in LIKERT), (("burning_out", "", "count"),)),
+    *(Distribution(tuple((f"cbi_{s}", b) for b in SCALE_BANDS), (("cbi_mean", s, "mean"),)) for s in SCALES),
+    *(Distribution(tuple((f"agreement_{i}", v) for v in LIKERT)) for i in AGREEMENT_ITEMS),
+    Distribution(tuple(("by_urgency", u) for u in URGENCIES)),
+    Distribution(tuple(("by_category", c) for c in CATEGORIES)),
+    Distribution(tuple(("check_ins", a) for a in CHECK_IN_ANSWERS)),
+)
 
 
 BREAKDOWNS: tuple[Breakdown, ...] = (
@@ -163,6 +186,15 @@ def _supervision(f: QuarterFigures) -> list[Figure]:
     return figures
 
 
+def taken_over(requesters: int, requests: int) -> int:
+    """Rule 1's basis for a figure taken over some of the requests (the accepted or the held ones):
+    figures.py has no count of the distinct people behind those, so the requests themselves are a
+    lower bound, and the requesters an upper one. With no such request there is nothing to work the
+    figure out from (no_data), unless the requesters are too few already: that the count is 0 is
+    then hidden too, and must not be told by the reason."""
+    return requesters if requests == 0 else min(requesters, requests)
+
+
 def _debriefs(f: QuarterFigures) -> list[Figure]:
     d = f.debriefs
     requesters = dict(basis=d.requesters, comparison=PEOPLE, comparison_basis=d.requesters, group="requesters")
@@ -176,9 +208,11 @@ def _debriefs(f: QuarterFigures) -> list[Figure]:
               for c in CATEGORIES),
             Figure("accepted", "", "count", d.accepted, **requesters),
             Figure("accepted_within_target", "", "count", d.accepted_within_target, **requesters),
-            Figure("minutes_to_accept", "", "minutes", d.minutes_to_accept_median, **requesters),
+            Figure("minutes_to_accept", "", "minutes", d.minutes_to_accept_median,
+                   **{**requesters, "basis": taken_over(d.requesters, d.accepted)}, over=("accepted", "")),
             Figure("held", "", "count", d.held, **requesters),
-            Figure("minutes_to_debrief", "", "minutes", d.minutes_to_debrief_median, **requesters),
+            Figure("minutes_to_debrief", "", "minutes", d.minutes_to_debrief_median,
+                   **{**requesters, "basis": taken_over(d.requesters, d.held)}, over=("held", "")),
             Figure("escalated", "", "count", d.escalated, **requesters),
             # "Worse" for every check-in would tell the employer how each person felt.
             *(Figure("check_ins", a, "count", d.check_ins[a], uniform_total=check_ins_total, **checked)
@@ -198,7 +232,7 @@ def _ratios(f: QuarterFigures) -> tuple[Ratio, ...]:
               Ratio("burning_out", "", ("burning_out", ""), (_total("single_item"), ""), None),
               Ratio("people_attending", "", ("people_attending", ""), ("link_workers", ""), headcount),
               Ratio("accepted_within_target", "", ("accepted_within_target", ""), ("accepted", ""),
-                    f.debriefs.requesters),
+                    taken_over(f.debriefs.requesters, f.debriefs.accepted)),
               Ratio("reflecting", "", ("reflecting", ""), ("link_workers", ""), headcount)]
     shares = [("single_item", LIKERT), *((f"cbi_{s}", SCALE_BANDS) for s in SCALES),
               *((f"agreement_{i}", LIKERT) for i in AGREEMENT_ITEMS), ("check_ins", CHECK_IN_ANSWERS)]

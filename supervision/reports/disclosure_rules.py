@@ -4,13 +4,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from .disclosure_figures import BREAKDOWNS, Figure, Ratio
+from .disclosure_figures import BREAKDOWNS, DISTRIBUTIONS, Figure, Ratio
 from .published import Reason
 
 Address = tuple[str, str, str, str, str]  # (scope, quarter, measure, category, kind), as a Cell's
 Reasons = dict[Address, Reason | None]
 
-# When several reasons apply to a cell, it carries the first of these.
+# When several reasons apply to a cell, it carries the first of these. Reason.uniform is no longer
+# given (see uniform_distributions) but stays in the order for reports stored before.
 REASON_ORDER = (Reason.fewer_than_k, Reason.small_count, Reason.complementary, Reason.uniform,
                 Reason.comparison, Reason.no_data)
 SMALL = range(1, 8)  # rule 2: counts shown as `*`
@@ -38,7 +39,7 @@ def first_reason(reasons: Iterable[Reason | None]) -> Reason | None:
 
 
 def primary_reason(figure: Figure, k: int) -> Reason | None:
-    """Rules 1, 2 and 4, which judge a figure on its own; rules 3 and 5 need the others."""
+    """Rules 1 and 2, which judge a figure on its own; rules 3 to 5 need the others."""
     if figure.average:
         # Nobody behind a mean or median: there is nothing to show, rather than too few people.
         if figure.basis == 0:
@@ -53,9 +54,55 @@ def primary_reason(figure: Figure, k: int) -> Reason | None:
     count = int(figure.raw or 0)
     if count in SMALL:
         return Reason.small_count
-    if figure.uniform_total is not None and _uniform(count, figure.uniform_total, zero=figure.uniform_zero):
-        return Reason.uniform
     return None
+
+
+def uniform_distributions(reasons: Reasons, figures: dict[Address, Figure], frames: Sequence[tuple[str, str]]) -> None:
+    """Rule 4, in place: a distribution in which any band would show 0% or 100% is suppressed as a
+    whole, with its linked figures (burning out for the single item, the mean for a CBI scale).
+
+    Suppressing only the uniform bands would tell what it hides: three `*` beside two published
+    bands of the single item say that nobody gave those three answers, and a CBI scale with both
+    bands `*` beside a published mean says that everyone is on one side of 50. So the cells get a
+    reason that does not say why either: Reason.complementary, which a reader already sees on
+    cells hidden only to protect another hidden one (a figure here is hidden so that the bands'
+    uniformity cannot be worked out from it). Cells already hidden for another reason keep it, as
+    they would in any distribution. Reason.uniform is never given."""
+    for scope, quarter in frames:
+        for distribution in DISTRIBUTIONS:
+            members = [(scope, quarter, measure, category, "count") for measure, category in distribution.members]
+            linked = [(scope, quarter, *address) for address in distribution.linked]
+            if not any(_uniform_figure(figures[address]) for address in (*members, *linked)):
+                continue
+            for address in (*members, *linked):
+                if reasons[address] is None:
+                    reasons[address] = Reason.complementary
+
+
+def _uniform_figure(figure: Figure) -> bool:
+    """Is the figure 0 (where that counts) or all of its total, or would it be shown as 0% or 100%?
+    A count from 1 to 7 is never shown (rule 2), so only its raw value matters: 2 of 40 rounds to
+    0%, but no one will ever read that 0%, and the `*` already says it is not nobody."""
+    if figure.kind != "count" or figure.uniform_total is None:
+        return False
+    count, total = int(figure.raw or 0), figure.uniform_total
+    if count in SMALL:
+        return count >= total
+    return _uniform(count, total, zero=figure.uniform_zero)
+
+
+def follow_counts(reasons: Reasons, figures: dict[Address, Figure]) -> bool:
+    """In place: a median whose count (the accepted or held requests) is suppressed is suppressed
+    for the same reason, as a percentage of a suppressed count is. True when anything changed."""
+    changed = False
+    for address, figure in figures.items():
+        if figure.over is None or reasons[address] is not None:
+            continue
+        count = reasons[(*address[:2], *figure.over, "count")]
+        if count is not None:
+            reasons[address] = count
+            changed = True
+    return changed
 
 
 def _uniform(count: int, total: int, *, zero: bool) -> bool:
@@ -65,6 +112,8 @@ def _uniform(count: int, total: int, *, zero: bool) -> bool:
         return False
     if (zero and count == 0) or count >= total:
         return True
+    if round_count(total) == 0:
+        return False
     share = percent(round_count(count), round_count(total))
     return share >= 100 or (zero and share <= 0)
 

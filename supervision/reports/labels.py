@@ -138,10 +138,11 @@ def reason_text(reason: Reason, k: int) -> str:
         return _("Fewer than %(k)s people are behind this figure.", k=k)
     if reason == Reason.small_count:
         return _("It is a count from 1 to 7, small enough to point to particular people.")
-    if reason == Reason.complementary:
+    # Reason.uniform is no longer given (rule 4 now hides a whole distribution as complementary),
+    # but reports stored before carry it: they read the same neutral words, since saying "everyone,
+    # or no one, gave this answer" beside a hidden band would tell what it hides.
+    if reason in (Reason.complementary, Reason.uniform):
         return _("Hidden so that another hidden figure cannot be worked out from it.")
-    if reason == Reason.uniform:
-        return _("It would show that everyone, or no one, gave this answer.")
     if reason == Reason.comparison:
         return _("The people who answered in this quarter and this one differ by fewer than %(k)s, so comparing "
                  "them could reveal one person’s answers.", k=k)

@@ -80,7 +80,9 @@ def test_the_admin_sees_the_draft_marked_and_can_make_it_again(page, live_server
         axe_check(page)
         page.goto("/reports/")
         page.locator("main .govuk-inset-text form button").click()
-        page.wait_for_url(draft_url)
+        # Making the draft prints its four files (two PDFs, two CSVs) within the request: allow for a
+        # busy CI machine.
+        page.wait_for_url(draft_url, timeout=120_000)
         axe_check(page)
     finally:
         live_server.set_language(ADMIN, "en")
