@@ -6,13 +6,17 @@ accepted whenever that happened, and is within target when accepted at or before
 """
 from __future__ import annotations
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import ColumnElement, case, distinct, func, select
 
 from ..booking.models import Booking, SupervisionSession
-from ..debriefs.models import DebriefCheckIn, DebriefRequest, HeldBy, RequestStatus
+from ..debriefs.models import Category, DebriefCheckIn, DebriefRequest, HeldBy, RequestStatus, Urgency
 from ..extensions import db
 from .aggregate_sql import Scope, as_float, median, minutes_between
 from .figures import CATEGORIES, CHECK_IN_ANSWERS, URGENCIES, Debriefs
+
+
+def _count_where(condition) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
 
 
 def _in_scope(scope: Scope):
@@ -20,32 +24,30 @@ def _in_scope(scope: Scope):
 
 
 def debriefs(scope: Scope) -> Debriefs:
-    """Four queries: the breakdown, the totals (with the people behind the check-ins), the two
-    medians, and the check-ins."""
+    """Three queries: the totals with the breakdown by urgency and category (and the people behind
+    the check-ins), the two medians, and the check-ins."""
     where = _in_scope(scope)
-    by_urgency = dict.fromkeys(URGENCIES, 0)
-    by_category = dict.fromkeys(CATEGORIES, 0)
-    for urgency, category, requests in db.session.execute(
-            select(DebriefRequest.urgency, DebriefRequest.category, func.count())
-            .where(*where).group_by(DebriefRequest.urgency, DebriefRequest.category)):
-        by_urgency[urgency.value] += requests
-        by_category[category.value] += requests
-
     accepted = DebriefRequest.accepted_at.is_not(None)
     # Its own FROM, not the totals' rows: correlate(None) keeps SQLAlchemy from tying the two together.
     check_in_people = (select(func.count(distinct(DebriefRequest.link_worker_id)))
                        .join(DebriefCheckIn, DebriefCheckIn.request_id == DebriefRequest.id)
                        .where(*where, DebriefCheckIn.answer.is_not(None)).correlate(None).scalar_subquery())
+    breakdown = [_count_where(DebriefRequest.urgency == urgency) for urgency in Urgency] + [
+        _count_where(DebriefRequest.category == category) for category in Category]
     totals = db.session.execute(select(
         func.count(),
         func.count(distinct(DebriefRequest.link_worker_id)),
-        func.sum(case((accepted, 1), else_=0)),
-        func.sum(case((accepted & (DebriefRequest.accepted_at <= DebriefRequest.due_at), 1), else_=0)),
-        func.sum(case((DebriefRequest.status == RequestStatus.completed, 1), else_=0)),
-        func.sum(case((DebriefRequest.escalated_at.is_not(None), 1), else_=0)),
+        _count_where(accepted),
+        _count_where(accepted & (DebriefRequest.accepted_at <= DebriefRequest.due_at)),
+        _count_where(DebriefRequest.status == RequestStatus.completed),
+        _count_where(DebriefRequest.escalated_at.is_not(None)),
         check_in_people,
+        *breakdown,
     ).where(*where)).one()
-    requests, requesters, accepted_count, within_target, held, escalated, check_in_count = totals
+    requests, requesters, accepted_count, within_target, held, escalated, check_in_count = totals[:7]
+    counts = [int(count or 0) for count in totals[7:]]
+    by_urgency = {urgency.value: count for urgency, count in zip(Urgency, counts[:len(Urgency)])}
+    by_category = {category.value: count for category, count in zip(Category, counts[len(Urgency):])}
 
     # The debrief itself: the booked session's start when held in a session, else when it was recorded.
     debriefed_at = case((DebriefRequest.held_by == HeldBy.session,

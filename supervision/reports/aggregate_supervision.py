@@ -52,27 +52,34 @@ def month_moments(scope: Scope) -> tuple[datetime | None, ...]:
     return tuple(moments)
 
 
-def _months(scope: Scope) -> tuple[MonthStandard, MonthStandard, MonthStandard]:
+def _attended_within(scope: Scope, when: datetime, standard_days: int):
+    """The (link worker, organisation) pairs with an attended session in (when − standard, when].
+    For one organisation the standard is a constant, so the condition is a plain range on
+    starts_at that the (organisation_id, starts_at) index answers. Nationally each organisation has
+    its own standard: the widest range any may have narrows the sessions through the index, then
+    each session is held to its own organisation's standard."""
+    own_standard = scope.organisation_id is not None
+    widest = standard_days if own_standard else SUPERVISION_STANDARD_DAYS[2]
+    query = (select(Booking.link_worker_id.label("user_id"), SupervisionSession.organisation_id.label("organisation_id"))
+             .join(SupervisionSession, SupervisionSession.id == Booking.session_id)
+             .where(Booking.attendance == Attendance.attended, SupervisionSession.status == SessionStatus.active,
+                    SupervisionSession.starts_at <= when, SupervisionSession.starts_at > when - timedelta(days=widest),
+                    *scope.of_organisation(SupervisionSession.organisation_id)))
+    if not own_standard:
+        query = (query.join(Organisation, Organisation.id == SupervisionSession.organisation_id)
+                 .where(seconds_between(SupervisionSession.starts_at, moment(when))
+                        < Organisation.supervision_standard_days * SECONDS_A_DAY))
+    return query
+
+
+def _months(scope: Scope, standard_days: int) -> tuple[MonthStandard, MonthStandard, MonthStandard]:
     """One query: per month, the headcount at its moment, and those of them who attended a session of
-    the same organisation in (moment − that organisation's standard, moment]. A plain range on
-    starts_at (the longest standard any organisation may have) lets the index narrow the sessions
-    before each organisation's own standard is applied."""
+    the same organisation within its standard before that moment."""
     parts = []
     for index, when in enumerate(month_moments(scope)):
         if when is None:
             continue
-        at = moment(when)
-        attended = (
-            select(Booking.link_worker_id.label("user_id"), SupervisionSession.organisation_id.label("organisation_id"))
-            .join(SupervisionSession, SupervisionSession.id == Booking.session_id)
-            .join(Organisation, Organisation.id == SupervisionSession.organisation_id)
-            .where(Booking.attendance == Attendance.attended, SupervisionSession.status == SessionStatus.active,
-                   SupervisionSession.starts_at <= when,
-                   SupervisionSession.starts_at > when - timedelta(days=SUPERVISION_STANDARD_DAYS[2]),
-                   seconds_between(SupervisionSession.starts_at, at)
-                   < Organisation.supervision_standard_days * SECONDS_A_DAY,
-                   *scope.of_organisation(SupervisionSession.organisation_id))
-        ).subquery(f"attended_{index}")
+        attended = _attended_within(scope, when, standard_days).subquery(f"attended_{index}")
         parts.append(
             headcount(scope, when)
             .outerjoin(attended, and_(attended.c.user_id == Membership.user_id,
@@ -94,7 +101,7 @@ def supervision(scope: Scope, standard_days: int) -> Supervision:
     return Supervision(
         sessions_held=held,
         people_attending=attending,
-        months=_months(scope),
+        months=_months(scope, standard_days),
         cancelled_by_link_worker=by_link_worker,
         cancelled_by_supervisor=cancelled - by_link_worker,
         no_shows=no_shows,
