@@ -55,8 +55,9 @@ LIMITS: tuple[EndpointLimit, ...] = (
     EndpointLimit("admin.invite", "RATELIMIT_INVITATIONS", by_user),
     EndpointLimit("mydata.export", "RATELIMIT_DATA_EXPORTS", by_user),
     EndpointLimit("reports.download", "RATELIMIT_REPORT_DOWNLOADS", by_user, methods=None),
-    # Reading a report and making a draft (four renderings) share the downloads' setting, each
-    # endpoint counted on its own.
+    # The list, reading a report and making a draft share the downloads' setting, each endpoint
+    # counted on its own.
+    EndpointLimit("reports.index", "RATELIMIT_REPORT_DOWNLOADS", by_user, methods=None),
     EndpointLimit("reports.view", "RATELIMIT_REPORT_DOWNLOADS", by_user, methods=None),
     EndpointLimit("reports.make_draft", "RATELIMIT_REPORT_DOWNLOADS", by_user),
     # Printing PDFs is the most expensive work a person can ask for; JSON is cheap and left alone.
