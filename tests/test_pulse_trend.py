@@ -110,6 +110,7 @@ def chart(client, measure: str):
     assert hashes and policy[1] == "style-src " + " ".join(sorted(hashes))
     assert root.tag == f"{SVG}svg"
     assert not list(root.iter(f"{SVG}script")) and b"<script" not in response.data
+    assert b"<!--" not in response.data  # pygal's comments, with the day the chart was drawn
     printed = [node.text for node in root.iter(f"{SVG}text") if "value" in (node.get("class") or "").split()]
     return root, [value for value in printed if value]
 

@@ -7,9 +7,6 @@ the language: comments and the answers to S1–S3 never reach a row at all.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -17,31 +14,18 @@ from datetime import date
 import pygal
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
-from pygal.style import Style
 
+from ..charts import CHART_OPTIONS, RenderedSvg, govuk_style, render_svg
 from .instruments import SCALE_LABELS, SCALE_THRESHOLD, SINGLE_ITEM_THRESHOLD, Scale
 from .scoring import ScaleScore
 from .services import Result
 
-# pygal appends a finder for its map plug-ins (which Cwtch does not use) to sys.meta_path. It has no
-# find_spec, so every optional import that falls through to it (fontTools trying brotlicffi, say)
-# raises an ImportWarning, which the tests turn into an error. Take it out again.
-sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
-
 MEASURES = ("single", "cbi")
 MAX_X_LABELS = 12
-# GOV.UK colours with strong contrast on white; each series also has its own dash pattern, so that
-# colour is never the only way to tell them apart.
-_COLOURS = ("#1d70b8", "#d4351c", "#00703c", "#505a5f")
+# GOV.UK colours; each series also has its own dash pattern, so that colour is never the only way to
+# tell them apart.
 _DASHES = (None, "10, 5", "2, 4")
-_STYLE = Style(
-    background="#ffffff", plot_background="#ffffff", foreground="#0b0c0c", foreground_strong="#0b0c0c",
-    foreground_subtle="#505a5f", colors=_COLOURS, font_family="arial, sans-serif", title_font_size=20,
-    label_font_size=14, major_label_font_size=14, legend_font_size=14, value_font_size=14,
-    no_data_font_size=24, stroke_width="3", opacity="1", opacity_hover="1", stroke_opacity="1",
-    stroke_opacity_hover="1", guide_stroke_color="#b1b4b6", guide_stroke_dasharray="1, 0",
-    major_guide_stroke_color="#b1b4b6", major_guide_stroke_dasharray="1, 0",
-)
+_STYLE = govuk_style(("#1d70b8", "#d4351c", "#00703c", "#505a5f"))
 
 
 @dataclass(frozen=True)
@@ -117,47 +101,19 @@ def one_decimal(score: float) -> str:
 
 # --- the charts -------------------------------------------------------------------------------------
 # XY charts, with period n at x = n (1, 2, …): the threshold line then spans the whole width even
-# when there is a single period, and no axis is drawn through x = 0.
-
-@dataclass(frozen=True)
-class Chart:
-    svg: bytes
-    # CSP sources for the SVG's own inline <style>, so the SVG can be served with a policy that
-    # allows exactly that style and nothing else (no 'unsafe-inline', no script at all).
-    style_sources: tuple[str, ...]
-
-
-def _render(chart: pygal.XY) -> Chart:
-    sources: list[str] = []
-
-    def clean(root):
-        """pygal always writes its configuration as a <script> in <defs>, even with js=[]: drop it,
-        so the SVG holds no script at all. Note the hash of each <style> on the way."""
-        for parent in list(root.iter()):
-            for child in list(parent):
-                name = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
-                if name == "script":
-                    parent.remove(child)
-                elif name == "style" and child.text:
-                    digest = base64.b64encode(hashlib.sha256(child.text.encode()).digest()).decode()
-                    sources.append(f"'sha256-{digest}'")
-        return root
-
-    chart.add_xml_filter(clean)
-    svg = chart.render()
-    return Chart(svg, tuple(sources))
+# when there is a single period, and no axis is drawn through x = 0. Served on their own, with a
+# policy that allows only their own <style> (trend_routes), by RenderedSvg's style sources.
 
 
 def _chart(*, title: str, x_title: str, y_title: str, value_range: tuple[int, int], y_labels: list[int],
            x_labels: list[str]) -> pygal.XY:
     chart = pygal.XY(
-        js=[], style=_STYLE, title=title, x_title=x_title, y_title=y_title, range=value_range,
+        **CHART_OPTIONS, style=_STYLE, title=title, x_title=x_title, y_title=y_title, range=value_range,
         # With nothing to plot pygal cannot place y labels: it shows no_data_text alone.
         y_labels=y_labels if x_labels else None, xrange=(0.5, len(x_labels) + 0.5),
         x_labels=[{"label": label, "value": position} for position, label in enumerate(x_labels, start=1)],
-        no_data_text=_("No answers yet"), print_values=True, legend_at_bottom=True, legend_at_bottom_columns=1,
-        truncate_legend=-1, truncate_label=-1, x_label_rotation=30 if len(x_labels) > 6 else 0,
-        dots_size=5, show_x_guides=False, width=800, height=520, allow_interruptions=True,
+        no_data_text=_("No answers yet"), legend_at_bottom_columns=1,
+        x_label_rotation=30 if len(x_labels) > 6 else 0, dots_size=5, height=520, allow_interruptions=True,
         # Years of answers: label about a dozen periods, so the labels stay readable.
         x_labels_major_every=max(1, -(-len(x_labels) // MAX_X_LABELS)),
         show_minor_x_labels=len(x_labels) <= MAX_X_LABELS,
@@ -175,7 +131,7 @@ def _add_threshold(chart: pygal.XY, label: str, value: int, periods: int) -> Non
               stroke_style={"width": 2, "dasharray": "10, 6"}, formatter=lambda _point: "")
 
 
-def single_item_chart(trend: Trend, *, own: bool = True) -> Chart:
+def single_item_chart(trend: Trend, *, own: bool = True) -> RenderedSvg:
     """The single item (1 to 5) by month; a month it was left out leaves a gap. `own` is the
     person's own page; otherwise a supervisor's view of a shared summary."""
     chart = _chart(
@@ -188,10 +144,10 @@ def single_item_chart(trend: Trend, *, own: bool = True) -> Chart:
                   formatter=lambda point: format_decimal(point[1]))
         _add_threshold(chart, _("%(threshold)d or more: “burning out”", threshold=SINGLE_ITEM_THRESHOLD),
                        SINGLE_ITEM_THRESHOLD, len(trend.months))
-    return _render(chart)
+    return render_svg(chart)
 
 
-def cbi_chart(trend: Trend, *, own: bool = True) -> Chart:
+def cbi_chart(trend: Trend, *, own: bool = True) -> RenderedSvg:
     """The three CBI scale scores (0 to 100) by quarter; a scale not scored leaves a gap."""
     chart = _chart(
         title=_("Your Copenhagen Burnout Inventory scores, by quarter") if own
@@ -206,8 +162,8 @@ def cbi_chart(trend: Trend, *, own: bool = True) -> Chart:
                       formatter=lambda point: one_decimal(point[1]))
         _add_threshold(chart, _("%(threshold)d or more: moderate or higher burnout", threshold=SCALE_THRESHOLD),
                        SCALE_THRESHOLD, len(trend.quarters))
-    return _render(chart)
+    return render_svg(chart)
 
 
-def chart_for(measure: str, trend: Trend, *, own: bool = True) -> Chart:
+def chart_for(measure: str, trend: Trend, *, own: bool = True) -> RenderedSvg:
     return single_item_chart(trend, own=own) if measure == "single" else cbi_chart(trend, own=own)

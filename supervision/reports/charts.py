@@ -4,40 +4,27 @@ outside static/).
 
 A hidden figure is left out of its chart, never drawn as 0: a bar is missing, a line has a gap.
 Every chart has a title and a text description, and the page shows the same figures in a table
-beside it (render_html), so nothing is only in the picture.
+beside it (render_tables), so nothing is only in the picture.
 """
 from __future__ import annotations
 
 import base64
-import sys
 from dataclasses import dataclass
 
 import pygal
 from flask_babel import gettext as _
-from pygal.style import Style
 
+from ..charts import CHART_OPTIONS, govuk_style, render_svg
 from ..pulse.instruments import SCALE_LABELS, Scale
 from ..pulse.trend import one_decimal
 from .figures import LIKERT, SCALES
 from .labels import MONTH, display_percent, quarter_short_label
 from .published import NATIONAL, ORGANISATION, PublishedReport
 
-# pygal appends a finder for its map plug-ins to sys.meta_path; it has no find_spec, so any optional
-# import that falls through to it raises an ImportWarning (an error in the tests). See pulse/trend.py.
-sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
-
-# GOV.UK colours with strong contrast on white; series also differ in dash pattern (lines) or in
-# position and legend (bars), so colour is never the only way to tell them apart.
-_COLOURS = ("#1d70b8", "#505a5f", "#00703c", "#d4351c", "#912b88")
+# GOV.UK colours; series also differ in dash pattern (lines) or in position and legend (bars), so colour
+# is never the only way to tell them apart.
 _DASHES = (None, "10, 5", "2, 4", "14, 4, 2, 4", "6, 3")
-_STYLE = Style(
-    background="#ffffff", plot_background="#ffffff", foreground="#0b0c0c", foreground_strong="#0b0c0c",
-    foreground_subtle="#505a5f", colors=_COLOURS, font_family="arial, sans-serif", title_font_size=20,
-    label_font_size=14, major_label_font_size=14, legend_font_size=14, value_font_size=13,
-    no_data_font_size=24, stroke_width="3", opacity="1", opacity_hover="1", stroke_opacity="1",
-    stroke_opacity_hover="1", guide_stroke_color="#b1b4b6", guide_stroke_dasharray="1, 0",
-    major_guide_stroke_color="#b1b4b6", major_guide_stroke_dasharray="1, 0",
-)
+_STYLE = govuk_style(("#1d70b8", "#505a5f", "#00703c", "#d4351c", "#912b88"), value_font_size=13)
 
 
 @dataclass(frozen=True)
@@ -52,19 +39,10 @@ class Chart:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode("ascii")
 
 
-def _clean(root):
-    """pygal writes its configuration as a <script> even with js=[], and comments that carry the day the
-    chart was drawn: the SVG keeps neither (rule 7: no date finer than the quarter, even out of sight)."""
-    for parent in list(root.iter()):
-        for child in list(parent):
-            if not isinstance(child.tag, str) or child.tag.rsplit("}", 1)[-1] == "script":
-                parent.remove(child)
-    return root
-
-
 def _render(chart_id: str, chart, title: str, description: str) -> Chart:
-    chart.add_xml_filter(_clean)
-    return Chart(chart_id, title, description, chart.render())
+    # render_svg drops pygal's script and its comments, which carry the day the chart was drawn (rule 7:
+    # no date finer than the quarter, even out of sight). Inlined as an image, the SVG needs no CSP hashes.
+    return Chart(chart_id, title, description, render_svg(chart).svg)
 
 
 def _value(report: PublishedReport, measure: str, category: str, kind: str, *, scope: str = ORGANISATION,
@@ -78,10 +56,8 @@ def _value(report: PublishedReport, measure: str, category: str, kind: str, *, s
 
 def _bar(title: str, x_title: str, y_title: str, value_range: tuple[int, int], x_labels: list[str]) -> pygal.Bar:
     return pygal.Bar(
-        js=[], style=_STYLE, title=title, x_title=x_title, y_title=y_title, range=value_range,
-        x_labels=x_labels, print_values=True, legend_at_bottom=True, legend_at_bottom_columns=2,
-        truncate_legend=-1, truncate_label=-1, width=800, height=460, no_data_text=_("No figures to show"),
-        show_x_guides=False,
+        **CHART_OPTIONS, style=_STYLE, title=title, x_title=x_title, y_title=y_title, range=value_range,
+        x_labels=x_labels, legend_at_bottom_columns=2, height=460, no_data_text=_("No figures to show"),
     )
 
 
@@ -162,10 +138,9 @@ def trend_chart(report: PublishedReport) -> Chart:
     title = _("Your organisation over the last five quarters")
     quarters = trend_quarters(report)
     chart = pygal.Line(
-        js=[], style=_STYLE, title=title, x_title=_("Quarter"), y_title=_("Percentage"), range=(0, 100),
-        x_labels=[quarter_short_label(quarter) for quarter in quarters], print_values=True,
-        legend_at_bottom=True, legend_at_bottom_columns=2, truncate_legend=-1, truncate_label=-1, width=800,
-        height=520, allow_interruptions=True, dots_size=5, show_x_guides=False, x_label_rotation=0,
+        **CHART_OPTIONS, style=_STYLE, title=title, x_title=_("Quarter"), y_title=_("Percentage"),
+        range=(0, 100), x_labels=[quarter_short_label(quarter) for quarter in quarters],
+        legend_at_bottom_columns=2, height=520, allow_interruptions=True, dots_size=5, x_label_rotation=0,
         no_data_text=_("No figures to show"),
     )
     for position, (measure, category) in enumerate(TREND_LINES):
