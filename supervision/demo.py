@@ -19,9 +19,11 @@ from .accounts.models import (
     Role,
     User,
 )
+from .db import utcnow
 from .demo_booking import seed_bookings
 from .demo_debriefs import seed_debriefs
 from .demo_pulse import seed_pulse
+from .demo_reflection_history import seed_reflection_history
 from .demo_reflections import seed_reflections
 from .demo_reports import seed_reports
 from .extensions import db
@@ -144,7 +146,7 @@ def seed_demo(now: datetime | None = None) -> str:
     _grant(_person("sioned.prys@teifi.example.org", "Sioned Prys", password_hash, "cy"), teifi, Role.admin)
     db.session.flush()
     _demo_activity(ogmore)
-    written = seed_reflections(by_name)
+    written = seed_reflections(by_name) + seed_reflection_history(now or utcnow())
     sessions = seed_bookings(by_name, now=now)
     debriefs = seed_debriefs(by_name, now=now)
     surveys = seed_pulse(by_name, now=now)

@@ -385,13 +385,15 @@ def test_seed_demo_gives_every_demo_link_worker_a_supervisor(app, cli):
 
 def test_seed_demo_writes_reflections_with_themes_drafts_and_shares(app, cli):
     from supervision.db import utcnow
+    from supervision.demo_reflection_history import WRITERS as HISTORY_WRITERS
     from supervision.reflections.models import Status, Theme
     from supervision.reflections.structures import SECTIONS
 
     result = cli("seed-demo")
     assert "reflections" in result.output
     found = _demo_reflections(app)
-    assert set(found) == {"linkworker@example.org", "cymraeg@example.org", "senior@example.org"}
+    # The three whose recent reflections the demo shows, and the past quarters' writers (the reports' history).
+    assert set(found) == {"linkworker@example.org", "cymraeg@example.org", "senior@example.org", *HISTORY_WRITERS}
     with app.app_context():
         from supervision.reflections.models import Reflection
 
