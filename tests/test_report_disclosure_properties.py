@@ -21,6 +21,10 @@ EXAMPLES = settings(max_examples=150, deadline=None, derandomize=True,
 
 # ---- random aggregates, consistent as stage 1's would be -------------------------------------
 
+def _keys_of(ids) -> frozenset[str]:
+    return frozenset(f"respondent-{n}" for n in ids)
+
+
 def _counts(answers: list[str], categories: tuple[str, ...]) -> dict[str, int]:
     return {category: answers.count(category) for category in categories}
 
@@ -29,26 +33,34 @@ def _counts(answers: list[str], categories: tuple[str, ...]) -> dict[str, int]:
 def quarter_figures(draw, quarter: Quarter, *, respondent_ids: frozenset[int], people_ids: frozenset[int],
                     organisations: int = 1) -> QuarterFigures:
     link_workers = len(people_ids)
-    monthly = draw(st.integers(0, len(respondent_ids)))
+    # Who answered which instrument: the monthly pulse's respondents from one end of the people who
+    # answered, the CBI's from the other, and each scale's among the CBI's; so the key sets overlap
+    # and differ, and a change of one person moves some of them and not others.
+    pool = sorted(respondent_ids)
+    monthly = draw(st.integers(0, len(pool)))
+    monthly_ids = pool[:monthly]
     # A skewed choice of answers, so that empty and full bands come up often.
     answers = st.sampled_from((LIKERT, LIKERT, ("1", "2", "3"), ("2", "3", "4", "5"), ("4", "5"), ("5",)))
     single = draw(st.lists(st.sampled_from(draw(answers)), min_size=monthly, max_size=monthly))
     agreement = {item: _counts(draw(st.lists(st.sampled_from(draw(answers)), min_size=monthly, max_size=monthly)),
                                LIKERT)
                  for item in AGREEMENT_ITEMS}
-    cbi = draw(st.integers(0, len(respondent_ids)))
-    scales = {}
+    cbi = draw(st.integers(0, len(pool)))
+    cbi_ids = pool[len(pool) - cbi:]
+    scales, scale_keys = {}, {}
     for scale in SCALES:
         scores = draw(st.lists(st.floats(0, 100, allow_nan=False), max_size=cbi))
         scales[scale] = ScaleFigures(scored=len(scores), mean=statistics.fmean(scores) if scores else None,
                                      bands={"under_50": sum(s < 50 for s in scores),
                                             "50_or_more": sum(s >= 50 for s in scores)})
+        scale_keys[scale] = _keys_of(cbi_ids[len(cbi_ids) - len(scores):])
     single_counts = _counts(single, LIKERT)
     wellbeing = Wellbeing(
         monthly_respondents=monthly, single_item=single_counts, burning_out=sum(single_counts[v] for v in "345"),
         agreement=agreement, cbi_respondents=cbi, scales=scales,
-        welsh_respondents=draw(st.integers(0, len(respondent_ids))), instrument_versions=("cbi 1", "monthly 1"),
-        respondent_keys=frozenset(f"respondent-{n}" for n in respondent_ids))
+        welsh_respondents=draw(st.integers(0, len(set(monthly_ids) | set(cbi_ids)))),
+        instrument_versions=("cbi 1", "monthly 1"), monthly_keys=_keys_of(monthly_ids), cbi_keys=_keys_of(cbi_ids),
+        scale_keys=scale_keys)
     months = tuple(MonthStandard(month=m, link_workers=(lw := draw(st.integers(max(0, link_workers - 2),
                                                                                link_workers))),
                                  met=draw(st.integers(0, lw))) for m in quarter.months)
@@ -68,8 +80,9 @@ def quarter_figures(draw, quarter: Quarter, *, respondent_ids: frozenset[int], p
         minutes_to_debrief_median=draw(st.floats(1, 50000)) if held else None, escalated=draw(st.integers(0, len(requests))),
         check_ins=_counts(check_ins, CHECK_IN_ANSWERS), check_in_people=draw(st.integers(min(1, len(check_ins)),
                                                                                          len(check_ins))))
-    people = People(link_workers=link_workers, invited=draw(st.integers(len(respondent_ids), len(respondent_ids) + 5)),
-                    answered=len(respondent_ids), people_keys=frozenset(people_ids))
+    answered = len(wellbeing.respondent_keys)
+    people = People(link_workers=link_workers, invited=draw(st.integers(answered, answered + 5)),
+                    answered=answered, people_keys=frozenset(people_ids))
     return QuarterFigures(quarter=quarter, organisation_id=None if organisations > 1 else 1,
                           organisations=organisations, people=people, wellbeing=wellbeing, supervision=supervision,
                           debriefs=debriefs, reflection=Reflection(draw(st.integers(0, link_workers))))
@@ -90,7 +103,8 @@ def _add(one: QuarterFigures, other: QuarterFigures, organisations: int) -> Quar
         w1.monthly_respondents + w2.monthly_respondents, plus(w1.single_item, w2.single_item),
         w1.burning_out + w2.burning_out, {i: plus(w1.agreement[i], w2.agreement[i]) for i in AGREEMENT_ITEMS},
         w1.cbi_respondents + w2.cbi_respondents, {s: scale(w1.scales[s], w2.scales[s]) for s in SCALES},
-        w1.welsh_respondents + w2.welsh_respondents, w1.instrument_versions, w1.respondent_keys | w2.respondent_keys)
+        w1.welsh_respondents + w2.welsh_respondents, w1.instrument_versions, w1.monthly_keys | w2.monthly_keys,
+        w1.cbi_keys | w2.cbi_keys, {s: w1.scale_keys[s] | w2.scale_keys[s] for s in SCALES})
     supervision = Supervision(
         s1.sessions_held + s2.sessions_held, s1.people_attending + s2.people_attending,
         tuple(MonthStandard(a.month, a.link_workers + b.link_workers, a.met + b.met) for a, b in zip(s1.months, s2.months)),
@@ -109,10 +123,10 @@ def _add(one: QuarterFigures, other: QuarterFigures, organisations: int) -> Quar
                           Reflection(one.reflection.link_workers_reflecting + other.reflection.link_workers_reflecting))
 
 
-def _changed(draw, ids: frozenset[int], fresh: int) -> frozenset[int]:
+def _changed(draw, ids: frozenset[int], fresh: int, joining: int = 6) -> frozenset[int]:
     """Some of `ids` gone, some new ones come: often exactly one, often a few."""
     left = draw(st.integers(0, min(len(ids), 6)))
-    joined = draw(st.integers(0, 6))
+    joined = draw(st.integers(0, joining))
     return frozenset(sorted(ids)[left:]) | frozenset(range(fresh, fresh + joined))
 
 
@@ -136,8 +150,12 @@ def report_inputs(draw) -> ReportInput:
     for quarter in CURRENT.previous_ones(draw(st.integers(0, 4))):
         previous.append(draw(quarter_figures(quarter, respondent_ids=_changed(draw, respondent_ids, 100),
                                              people_ids=_changed(draw, people_ids, 100))))
+    # The quarter as earlier month ends cut it, as an admin may have seen it in drafts: fewer people.
+    cuts = [draw(quarter_figures(CURRENT, respondent_ids=_changed(draw, respondent_ids, 100, joining=0),
+                                 people_ids=_changed(draw, people_ids, 100, joining=0)))
+            for _ in range(draw(st.integers(0, 2)))]
     return ReportInput(organisation=organisation, national=national, previous=tuple(previous), k=k,
-                       draft=draw(st.booleans()))
+                       draft=draw(st.booleans()), earlier_cuts=tuple(cuts))
 
 
 # ---- what each cell stands on, read from the input independently of the function -------------
@@ -194,8 +212,24 @@ def _breakdown_total(f: QuarterFigures, measure: str) -> int:
     return sum(_raw_count(f, measure, c) for c in MEASURES_BY_ID[measure].categories)
 
 
-def _keys(f: QuarterFigures, measure: str) -> frozenset:
-    return f.wellbeing.respondent_keys if MEASURES_BY_ID[measure].survey else f.people.people_keys
+def _keys(f: QuarterFigures, measure: str, category: str) -> frozenset:
+    """The people a cell rests on, by the instrument behind it (independently of the function's own names)."""
+    w = f.wellbeing
+    if measure in ("monthly_respondents", "single_item", "burning_out") or measure.startswith("agreement_"):
+        return w.monthly_keys
+    if measure == "cbi_respondents":
+        return w.cbi_keys
+    if measure == "cbi_mean":
+        return w.scale_keys[category]
+    if measure.startswith("cbi_"):
+        return w.scale_keys[measure.removeprefix("cbi_")]
+    return w.respondent_keys if MEASURES_BY_ID[measure].survey else f.people.people_keys
+
+
+def _behind_or_headcount(f: QuarterFigures, measure: str, category: str, kind: str) -> int:
+    """The figure rule 5 requires to meet k: the people behind the cell, or the link workers."""
+    behind = _people_behind(f, measure, category, kind)
+    return f.people.link_workers if behind is None else behind
 
 
 _DISTRIBUTIONS = ("single_item", *(f"cbi_{s}" for s in SCALES), *(f"agreement_{i}" for i in AGREEMENT_ITEMS),
@@ -291,8 +325,18 @@ def test_disclosure_invariants(data: ReportInput):
             difference = (_raw_count(data.national, measure, category) - _raw_count(data.organisation, measure, category))
             assert difference >= k
 
+    # Rule 5 across reports: a current figure is published only when its people are the same as, or
+    # differ by k or more from, those of every earlier quarter (and earlier cut) that met k.
+    for (scope, quarter, measure, category, kind), cell in cells.items():
+        if scope != ORGANISATION or quarter != CURRENT.key or cell.suppressed or measure in ("link_workers", "invited"):
+            continue
+        for other in (*data.previous, *data.earlier_cuts):
+            if _behind_or_headcount(other, measure, category, kind) >= k:
+                a, b = _keys(data.organisation, measure, category), _keys(other, measure, category)
+                assert a == b or len(a ^ b) >= k, (measure, category, kind, other.quarter)
+
     # Rule 5: a trend figure is shown only beside quarters that meet k and whose people are the
-    # same or differ by k or more, the current quarter and every other quarter shown.
+    # same or differ by k or more: the current quarter's when published, and every other one shown.
     by_address: dict[tuple[str, str, str], list[QuarterFigures]] = {}
     for f in data.previous:
         for m in MEASURES:
@@ -302,11 +346,11 @@ def test_disclosure_invariants(data: ReportInput):
     for (measure, category, kind), shown in by_address.items():
         if measure in ("link_workers", "invited"):
             continue
-        behind_now = _people_behind(data.organisation, measure, category, kind)
-        behind_now = data.organisation.people.link_workers if behind_now is None else behind_now
-        assert behind_now >= k, (measure, category, kind)
-        for one, other in itertools.combinations([data.organisation, *shown], 2):
-            a, b = _keys(one, measure), _keys(other, measure)
+        current_shown = not cells[(ORGANISATION, CURRENT.key, measure, category, kind)].suppressed
+        if current_shown:
+            assert _behind_or_headcount(data.organisation, measure, category, kind) >= k, (measure, category, kind)
+        for one, other in itertools.combinations([data.organisation] * current_shown + shown, 2):
+            a, b = _keys(one, measure, category), _keys(other, measure, category)
             assert a == b or len(a ^ b) >= k, (measure, category, kind, one.quarter, other.quarter)
 
 

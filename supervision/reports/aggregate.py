@@ -17,6 +17,7 @@ from ..extensions import db
 from ..reflections.models import Reflection as ReflectionRow
 from ..reflections.models import Status as ReflectionStatus
 from .aggregate_debriefs import debriefs
+from .aggregate_national import contributions
 from .aggregate_people import headcount, organisations_and_standard, people
 from .aggregate_sql import Scope
 from .aggregate_supervision import supervision
@@ -55,19 +56,40 @@ def quarter_figures(quarter: Quarter, organisation_id: int | None, *,
         supervision=supervision(scope, standard_days),
         debriefs=debriefs(scope),
         reflection=_reflection(scope),
+        contributions=contributions(scope) if organisation_id is None else None,
     )
 
 
+def draft_cutoff(quarter: Quarter, now: datetime) -> datetime | None:
+    """Where a draft made at `now` stops: the quarter's whole months so far, up to the London
+    midnight that began `now`'s month (the quarter's end once it is over). Two drafts a day apart
+    would differ by one person's answers; two drafts made in the same month are the same. None in
+    the quarter's first month (or before it): there is no whole month to draft yet."""
+    ends = [end for end in quarter.month_ends() if end <= now]
+    return ends[-1] if ends else None
+
+
 def report_input(organisation: Organisation, quarter: Quarter, *, draft: bool = False,
-                 now: datetime | None = None) -> ReportInput:
+                 now: datetime | None = None, drafted_at: datetime | None = None) -> ReportInput:
     """The organisation's quarter beside the national benchmark of the same quarter, with the
     organisation's previous four quarters for the trend. A draft counts the current quarter (and
-    its benchmark) up to `now`; the earlier quarters are always whole."""
-    until = (now or utcnow()) if draft else None
+    its benchmark) up to draft_cutoff(now), ValueError when there is none yet; the earlier
+    quarters are always whole. The earlier cuts (rule 5 only) are the quarter at each month end
+    before the report's own cut-off that an admin may have seen in a draft: a draft's own earlier
+    ones, or, for an issued report, those up to the cut-off of the quarter's draft made at
+    `drafted_at` (None: the quarter has no draft)."""
+    until = None
+    seen = None if drafted_at is None else draft_cutoff(quarter, drafted_at)
+    if draft:
+        until = seen = draft_cutoff(quarter, now or utcnow())
+        if until is None:
+            raise ValueError(f"{quarter.key} has no whole month to draft yet")
+    cuts = [end for end in quarter.month_ends() if seen is not None and end <= seen and end < (until or quarter.end)]
     return ReportInput(
         organisation=quarter_figures(quarter, organisation.id, until=until),
         national=quarter_figures(quarter, None, until=until),
         previous=tuple(quarter_figures(earlier, organisation.id) for earlier in quarter.previous_ones(PREVIOUS_QUARTERS)),
         k=max(organisation.report_k, MIN_REPORT_K),
         draft=draft,
+        earlier_cuts=tuple(quarter_figures(quarter, organisation.id, until=end) for end in cuts),
     )

@@ -7,6 +7,8 @@ score is the mean of the answered items' points (W7 reversed). Comments are neve
 
 One statement: the latest responses are ranked once, in CTEs marked MATERIALIZED (SQLite 3.35+,
 PostgreSQL 12+), and every figure is a branch of one UNION ALL over it, told apart by its kind.
+The only rows per person are the opaque keys rule 5 compares: each instrument's respondents, and
+each CBI scale's (those whose answers scored it), so that every figure is compared by its own.
 """
 from __future__ import annotations
 
@@ -21,11 +23,16 @@ from .aggregate_sql import Scope, as_float
 from .figures import AGREEMENT_ITEMS, LIKERT, SCALES, ScaleFigures, Wellbeing
 
 MONTHLY_ITEMS = (SINGLE_ITEM.id, *AGREEMENT_ITEMS)
-_SCALE_OF_ITEM = {item.id: item.scale.value for item in CBI.items if item.scale is not None}
 _REVERSED = tuple(item.id for item in CBI.items if item.reverse)
+# Each CBI item's first letter names its scale (P1, W7, C3): the database reads the scale off the
+# id rather than matching it against every item, which costs most of the survey figures' time.
+_SCALE_OF_LETTER = {item.id[0]: item.scale.value for item in CBI.items if item.scale is not None}
+if any(item.scale is None or _SCALE_OF_LETTER[item.id[0]] != item.scale.value for item in CBI.items) or (
+        len(_SCALE_OF_LETTER) != len(SCALES)):
+    raise RuntimeError("every CBI item's first letter must name its scale, one letter per scale")
 
 # The kinds of row of the one statement; its columns: kind, instrument, key, value, people, mean, high.
-_VERSIONS, _MONTHLY, _SCALES, _WELSH, _KEYS = range(5)
+_VERSIONS, _MONTHLY, _SCALES, _WELSH, _KEYS, _SCALE_KEYS = range(6)
 
 
 def _latest(scope: Scope) -> CTE:
@@ -75,28 +82,43 @@ def _monthly(latest: CTE) -> Select:
             .group_by(PulseAnswer.item, PulseAnswer.value))
 
 
-def _scales(latest: CTE) -> Select:
-    """Per scale: points per answer, then per response and scale, then per scale over the responses
-    that answered enough of its items."""
+def _scored(latest: CTE) -> CTE:
+    """Each CBI response's score per scale it answered enough items of: points per answer, then per
+    response and scale. Materialised: both the scale figures and the scale keys read it."""
+    # Every answer of a CBI response is to a scale's item (checked at import, above), so a response's
+    # answers are read in one range of the primary key rather than looked up item by item.
     points = (
-        select(latest.c.response_id,
-               case(_SCALE_OF_ITEM, value=PulseAnswer.item).label("scale"),
+        select(latest.c.response_id, latest.c.respondent_key,
+               func.substr(PulseAnswer.item, 1, 1).label("scale"),
                case((PulseAnswer.item.in_(_REVERSED), 100 - PulseAnswer.value), else_=PulseAnswer.value)
                .label("points"))
         .join(PulseAnswer, PulseAnswer.response_id == latest.c.response_id)
-        .where(latest.c.instrument == InstrumentKey.cbi, PulseAnswer.item.in_(tuple(_SCALE_OF_ITEM)))
+        .where(latest.c.instrument == InstrumentKey.cbi)
     ).subquery("points")
     per_response = (
-        select(points.c.scale, func.count().label("answered"), func.sum(points.c.points).label("total"))
-        .group_by(points.c.response_id, points.c.scale)
+        select(points.c.respondent_key, points.c.scale, func.count().label("answered"),
+               func.sum(points.c.points).label("total"))
+        .group_by(points.c.response_id, points.c.respondent_key, points.c.scale)
     ).subquery("per_response")
-    needed = case({scale.value: count for scale, count in MIN_ANSWERED.items()}, value=per_response.c.scale)
+    letters = {scale: letter for letter, scale in _SCALE_OF_LETTER.items()}
+    needed = case({letters[scale.value]: count for scale, count in MIN_ANSWERED.items()}, value=per_response.c.scale)
+    return select(per_response).where(per_response.c.answered >= needed).cte("scored").prefix_with("MATERIALIZED")
+
+
+def _scales(scored: CTE) -> Select:
+    """Per scale, over the responses that scored it."""
     # A score of 50 or more is total / answered >= 50: compared in whole numbers, so no rounding decides it.
-    high = func.sum(case((per_response.c.total >= SCALE_THRESHOLD * per_response.c.answered, 1), else_=0))
-    return (select(*_row(_SCALES, key=per_response.c.scale, people=func.count(),
-                         mean=func.avg(cast(per_response.c.total, Float) / per_response.c.answered), high=high))
-            .where(per_response.c.answered >= needed)
-            .group_by(per_response.c.scale))
+    high = func.sum(case((scored.c.total >= SCALE_THRESHOLD * scored.c.answered, 1), else_=0))
+    return (select(*_row(_SCALES, key=scored.c.scale, people=func.count(),
+                         mean=func.avg(cast(scored.c.total, Float) / scored.c.answered), high=high))
+            .group_by(scored.c.scale))
+
+
+def _scale_keys(scored: CTE) -> Select:
+    """Whose answers scored each scale: the scale as its position in SCALES. Each person has one
+    latest CBI response, so one row per person and scale."""
+    position = case({letter: SCALES.index(scale) for letter, scale in _SCALE_OF_LETTER.items()}, value=scored.c.scale)
+    return select(*_row(_SCALE_KEYS, key=scored.c.respondent_key, value=position))
 
 
 def _welsh(latest: CTE) -> Select:
@@ -105,22 +127,25 @@ def _welsh(latest: CTE) -> Select:
 
 
 def _keys(latest: CTE) -> Select:
-    """Everyone with a submitted response in the quarter has a latest one, so these are theirs."""
-    return select(*_row(_KEYS, key=latest.c.respondent_key)).group_by(latest.c.respondent_key)
+    """Each instrument's respondents: everyone with a submitted response to it in the quarter has
+    one latest response to it, so one row per person and instrument."""
+    return select(*_row(_KEYS, instrument=latest.c.instrument, key=latest.c.respondent_key))
 
 
 def wellbeing(scope: Scope) -> Wellbeing:
     """One query whatever the number of responses: the respondents by instrument and version, the
-    monthly distributions, the CBI scales, those in Welsh and the respondent keys, over one
-    materialised ranking of the latest responses."""
+    monthly distributions, the CBI scales, those in Welsh and the respondent keys (per instrument
+    and per scale), over one materialised ranking of the latest responses."""
     latest = _latest(scope)
-    rows = db.session.execute(union_all(_versions(latest), _monthly(latest), _scales(latest), _welsh(latest),
-                                        _keys(latest))).all()
+    scored = _scored(latest)
+    rows = db.session.execute(union_all(_versions(latest), _monthly(latest), _scales(scored), _welsh(latest),
+                                        _keys(latest), _scale_keys(scored))).all()
     monthly = {item: dict.fromkeys(LIKERT, 0) for item in MONTHLY_ITEMS}
     scored: dict[str, tuple[int, float | None, int]] = {}
     by_version: list[tuple[InstrumentKey, str, int]] = []
     welsh = 0
-    keys = []
+    keys: dict[InstrumentKey, set[str]] = {instrument: set() for instrument in InstrumentKey}
+    scale_keys: dict[str, set[str]] = {scale: set() for scale in SCALES}
     for kind, instrument, key, value, people, mean, high in rows:
         if kind == _VERSIONS:
             by_version.append((InstrumentKey(instrument), key, people))
@@ -128,11 +153,13 @@ def wellbeing(scope: Scope) -> Wellbeing:
             if str(value) in monthly[key]:
                 monthly[key][str(value)] = people
         elif kind == _SCALES:
-            scored[key] = (people, as_float(mean), int(high))
+            scored[_SCALE_OF_LETTER[key]] = (people, as_float(mean), int(high))
         elif kind == _WELSH:
             welsh = people or 0
+        elif kind == _KEYS:
+            keys[InstrumentKey(instrument)].add(key)
         else:
-            keys.append(key)
+            scale_keys[SCALES[value]].add(key)
     respondents = {key: 0 for key in InstrumentKey}
     for instrument, _version, people in by_version:
         respondents[instrument] += people
@@ -151,5 +178,7 @@ def wellbeing(scope: Scope) -> Wellbeing:
         scales=scales,
         welsh_respondents=welsh,
         instrument_versions=tuple(sorted({f"{instrument.value} {version}" for instrument, version, _ in by_version})),
-        respondent_keys=frozenset(keys),
+        monthly_keys=frozenset(keys[InstrumentKey.monthly]),
+        cbi_keys=frozenset(keys[InstrumentKey.cbi]),
+        scale_keys={scale: frozenset(scale_keys[scale]) for scale in SCALES},
     )

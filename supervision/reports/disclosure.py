@@ -6,9 +6,10 @@ people and respondents are compared here (rule 5) and go no further.
 """
 from __future__ import annotations
 
-from .disclosure_figures import RESPONDENTS, Figure, Ratio, quarter_figures
-from .disclosure_rules import (Address, Reasons, complement, follow_counts, one_decimal, percent, primary_reason,
-                               quarters_shown, ratio_reason, round_count, uniform_distributions)
+from .disclosure_figures import Figure, Ratio, comparison_keys, quarter_figures
+from .disclosure_national import few_organisations
+from .disclosure_rules import (Address, Reasons, comparable_with_all, complement, follow_counts, one_decimal, percent,
+                               primary_reason, quarters_shown, ratio_reason, round_count, uniform_distributions)
 from .figures import QuarterFigures, ReportInput
 from .published import MEASURES, NATIONAL, ORGANISATION, Cell, PublishedReport, Reason
 
@@ -34,10 +35,12 @@ def disclose(data: ReportInput, *, organisation_name: str) -> PublishedReport:
         ratios.update(((scope, quarter, r.measure, r.category, "percent"), r) for r in quarter_ratios)
 
     reasons: Reasons = {address: primary_reason(figure, k) for address, figure in figures.items()}
-    _compare_quarters(reasons, figures, current, previous, k)
+    _compare_quarters(reasons, figures, current, previous, data.earlier_cuts, k)
     frame_keys = [(scope, f.quarter.key) for scope, f in frames]
     # After rule 5, so that a trend quarter not shown reads `comparison` throughout, whatever its bands.
     uniform_distributions(reasons, figures, frame_keys)
+    # The national benchmark's own rule (disclosure_national), before rule 3, which then protects what it hides.
+    few_organisations(reasons, figures, data.national, k)
     national_pairs = [((ORGANISATION,) + address[1:], address) for address in figures if address[0] == NATIONAL]
     follow_counts(reasons, figures)
     # Rule 3 can suppress a national count, whose median must then go too, and that national
@@ -66,29 +69,42 @@ def _addresses(scope: str, quarter: str) -> list[Address]:
             for measure in MEASURES for category in measure.categories for kind in measure.kinds]
 
 
-def _keys(figures: QuarterFigures, comparison: str) -> frozenset:
-    return figures.wellbeing.respondent_keys if comparison == RESPONDENTS else figures.people.people_keys
+def _bases(figures: QuarterFigures) -> dict[tuple[str, str], int]:
+    """Per (comparison, group) of the organisation's figures, the figure that must meet k."""
+    return {(f.comparison, f.group): f.comparison_basis for f in quarter_figures(figures)[0] if f.comparison}
 
 
 def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current: QuarterFigures,
-                      previous: tuple[QuarterFigures, ...], k: int) -> None:
-    """Rule 5, in place, on the trend's figures that rules 1, 2 and 4 left published. The quarters
-    shown are chosen once per group of figures sharing the figure that must meet k, so that a
-    breakdown and its total are shown for the same quarters."""
-    # Per quarter (current and previous), each group's figure that must meet k.
-    bases: dict[tuple[str, str, str], int] = {
-        (quarter, f.comparison, f.group): f.comparison_basis
-        for (scope, quarter, *_), f in figures.items() if scope == ORGANISATION and f.comparison}
+                      previous: tuple[QuarterFigures, ...], earlier_cuts: tuple[QuarterFigures, ...], k: int) -> None:
+    """Rule 5, in place, on the figures that rules 1, 2 and 4 left published, once per group of
+    figures sharing the figure that must meet k, so that a breakdown and its total go together.
+
+    Across reports: each report shows its own quarter, and the reports of consecutive quarters are
+    read side by side, so the current quarter's figures are published only when they are comparable
+    with every earlier quarter of the trend whose figure met k. This is conservative: it treats
+    every such quarter as published in its own report, which it may not have been (rule 5 in that
+    report, or a report never issued). The same goes for `earlier_cuts`, the quarter as admins may
+    have seen it in drafts. When the current quarter's figures are withheld, its trend's quarters
+    are still shown among themselves where pairwise comparable: each has been published (or may
+    have been), and nothing of the current quarter stands beside them."""
+    bases = {f.quarter.key: _bases(f) for f in (current, *previous)}
+    cut_bases = [_bases(cut) for cut in earlier_cuts]
     current_key = current.quarter.key
-    groups = {(comparison, group) for (quarter, comparison, group) in bases if quarter == current_key}
-    for comparison, group in sorted(groups):
-        candidates = [(f.quarter.key, bases[(f.quarter.key, comparison, group)], _keys(f, comparison))
-                      for f in reversed(previous)]  # newest first
-        shown = quarters_shown((bases[(current_key, comparison, group)], _keys(current, comparison)), candidates, k)
+    for comparison, group in sorted(bases[current_key]):
+        basis, keys = bases[current_key][(comparison, group)], comparison_keys(current, comparison)
+        trend = [(f.quarter.key, bases[f.quarter.key][(comparison, group)], comparison_keys(f, comparison))
+                 for f in reversed(previous)]  # newest first
+        before = [*((quarter_basis, quarter_keys) for _, quarter_basis, quarter_keys in trend),
+                  *((cut_basis[(comparison, group)], comparison_keys(cut, comparison))
+                    for cut, cut_basis in zip(earlier_cuts, cut_bases))]
+        withheld = not comparable_with_all((basis, keys), before, k)
+        shown = quarters_shown(None if withheld else (basis, keys), trend, k)
         for address, figure in figures.items():
             scope, quarter = address[:2]
-            if (scope == ORGANISATION and quarter != current_key and quarter not in shown
-                    and (figure.comparison, figure.group) == (comparison, group) and reasons[address] is None):
+            if scope != ORGANISATION or (figure.comparison, figure.group) != (comparison, group):
+                continue
+            hidden = withheld if quarter == current_key else quarter not in shown
+            if hidden and reasons[address] is None:
                 reasons[address] = Reason.comparison
 
 

@@ -18,8 +18,12 @@ from .figures import QuarterFigures
 NOT_BURNING_OUT = ("1", "2")
 BURNING_OUT = ("3", "4", "5")
 
-RESPONDENTS = "respondents"  # rule 5 compares wellbeing.respondent_keys
-PEOPLE = "people"  # rule 5 compares people.people_keys
+# Rule 5 compares each figure across quarters by the keys of the people behind it; these name them.
+RESPONDENTS = "respondents"  # wellbeing.respondent_keys: everyone who answered either instrument
+MONTHLY = "monthly"  # wellbeing.monthly_keys
+CBI = "cbi"  # wellbeing.cbi_keys
+SCALE = "scale:"  # + a scale: wellbeing.scale_keys[scale]
+PEOPLE = "people"  # people.people_keys
 
 Slot = tuple[str, str]  # (measure, category) of a count within one scope and quarter
 
@@ -133,15 +137,24 @@ def _people(f: QuarterFigures) -> list[Figure]:
             Figure("welsh_respondents", "", "count", f.wellbeing.welsh_respondents, **answered)]
 
 
-def _survey(group: str, basis: int) -> dict:
-    return dict(basis=basis, comparison=RESPONDENTS, comparison_basis=basis, group=group)
+def comparison_keys(f: QuarterFigures, comparison: str) -> frozenset:
+    """The keys a Figure's `comparison` names, in one quarter's aggregates."""
+    w = f.wellbeing
+    if comparison.startswith(SCALE):
+        return w.scale_keys[comparison.removeprefix(SCALE)]
+    return {RESPONDENTS: w.respondent_keys, MONTHLY: w.monthly_keys, CBI: w.cbi_keys,
+            PEOPLE: f.people.people_keys}[comparison]
 
 
-def _band(measure: str, counts: dict[str, int], basis: int) -> list[Figure]:
+def _survey(group: str, basis: int, comparison: str) -> dict:
+    return dict(basis=basis, comparison=comparison, comparison_basis=basis, group=group)
+
+
+def _band(measure: str, counts: dict[str, int], basis: int, comparison: str) -> list[Figure]:
     """A sensitive distribution of survey answers, with its hidden total. The people behind it are
     those who answered that question, never more than the instrument's respondents."""
     total = sum(counts.values())
-    survey = _survey(measure, min(basis, total))
+    survey = _survey(measure, min(basis, total), comparison)
     return [*(Figure(measure, category, "count", counts[category], uniform_total=total, uniform_zero=True, **survey)
               for category in counts),
             Figure(_total(measure), "", "count", total, **survey)]
@@ -150,19 +163,21 @@ def _band(measure: str, counts: dict[str, int], basis: int) -> list[Figure]:
 def _wellbeing(f: QuarterFigures) -> list[Figure]:
     w = f.wellbeing
     answered_single = sum(w.single_item[v] for v in LIKERT)
+    # Each figure is compared by its own respondents: the monthly pulse's, the CBI's, or a scale's.
     figures = [Figure("monthly_respondents", "", "count", w.monthly_respondents,
-                      **_survey("monthly", w.monthly_respondents)),
-               *_band("single_item", {v: w.single_item[v] for v in LIKERT}, w.monthly_respondents),
+                      **_survey("monthly", w.monthly_respondents, MONTHLY)),
+               *_band("single_item", {v: w.single_item[v] for v in LIKERT}, w.monthly_respondents, MONTHLY),
                Figure("burning_out", "", "count", w.burning_out, uniform_total=answered_single, uniform_zero=True,
-                      **_survey("single_item", min(w.monthly_respondents, answered_single))),
-               Figure("cbi_respondents", "", "count", w.cbi_respondents, **_survey("cbi", w.cbi_respondents))]
+                      **_survey("single_item", min(w.monthly_respondents, answered_single), MONTHLY)),
+               Figure("cbi_respondents", "", "count", w.cbi_respondents, **_survey("cbi", w.cbi_respondents, CBI))]
     for scale in SCALES:
         scored, bands = w.scales[scale].scored, {b: w.scales[scale].bands[b] for b in SCALE_BANDS}
         figures += [Figure("cbi_mean", scale, "mean", w.scales[scale].mean,
-                           **_survey(f"cbi_{scale}", min(scored, sum(bands.values())))),
-                    *_band(f"cbi_{scale}", bands, scored)]
+                           **_survey(f"cbi_{scale}", min(scored, sum(bands.values())), SCALE + scale)),
+                    *_band(f"cbi_{scale}", bands, scored, SCALE + scale)]
     for item in AGREEMENT_ITEMS:
-        figures += _band(f"agreement_{item}", {v: w.agreement[item][v] for v in LIKERT}, w.monthly_respondents)
+        figures += _band(f"agreement_{item}", {v: w.agreement[item][v] for v in LIKERT}, w.monthly_respondents,
+                         MONTHLY)
     return figures
 
 

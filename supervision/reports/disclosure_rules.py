@@ -12,8 +12,8 @@ Reasons = dict[Address, Reason | None]
 
 # When several reasons apply to a cell, it carries the first of these. Reason.uniform is no longer
 # given (see uniform_distributions) but stays in the order for reports stored before.
-REASON_ORDER = (Reason.fewer_than_k, Reason.small_count, Reason.complementary, Reason.uniform,
-                Reason.comparison, Reason.no_data)
+REASON_ORDER = (Reason.fewer_than_k, Reason.small_count, Reason.few_organisations, Reason.complementary,
+                Reason.uniform, Reason.comparison, Reason.no_data)
 SMALL = range(1, 8)  # rule 2: counts shown as `*`
 _TENTH = Decimal("0.1")
 
@@ -135,18 +135,34 @@ def comparable(one: frozenset, other: frozenset, k: int) -> bool:
     return one == other or len(one ^ other) >= k
 
 
-def quarters_shown(current: tuple[int, frozenset], previous: Sequence[tuple[str, int, frozenset]],
+def comparable_with_all(current: tuple[int, frozenset], before: Iterable[tuple[int, frozenset]], k: int) -> bool:
+    """Rule 5 against figures a reader may already hold: `current` and each of `before` are (figure
+    that must meet k, keys). Only those of `before` that met k can have been published to compare
+    with; against any of them, the current figures must meet k too (some, such as the count of
+    sessions, are published below k when nothing is compared with them) and be comparable."""
+    basis, keys = current
+    return all(basis >= k and comparable(keys, other, k) for other_basis, other in before if other_basis >= k)
+
+
+def quarters_shown(current: tuple[int, frozenset] | None, previous: Sequence[tuple[str, int, frozenset]],
                    k: int) -> set[str]:
-    """The previous quarters (keys) whose figures may stand beside the current quarter's.
+    """The previous quarters (keys) whose figures may be shown in the trend.
 
     A trend shows every quarter side by side, so each pair of quarters shown is a comparison, not
-    only each quarter against the current one: a quarter joins only when it is comparable with the
-    current quarter and with every quarter already chosen, newest first (the most recent trend
-    matters most). `previous` holds (quarter key, figure that must meet k, keys), newest first."""
-    basis, keys = current
-    if basis < k:
-        return set()
-    chosen_keys, shown = [keys], set()
+    only each quarter against the current one: a quarter joins only when it is comparable with
+    every quarter already chosen, newest first (the most recent trend matters most), the current
+    quarter first of all. `current` is its (figure that must meet k, keys), or None when rule 5
+    withheld its figures (see disclosure._compare_quarters): the earlier quarters are then only
+    compared among themselves. Below k, the current quarter's figures may still be published
+    (a count of sessions is not judged by rule 1), so no earlier quarter is shown beside them.
+    `previous` holds (quarter key, figure that must meet k, keys), newest first."""
+    chosen_keys: list[frozenset] = []
+    if current is not None:
+        basis, keys = current
+        if basis < k:
+            return set()
+        chosen_keys.append(keys)
+    shown = set()
     for quarter, quarter_basis, quarter_keys in previous:
         if quarter_basis >= k and all(comparable(quarter_keys, other, k) for other in chosen_keys):
             chosen_keys.append(quarter_keys)

@@ -3,8 +3,11 @@ published cells in the database and the PDF and CSV in both languages under
 instance/reports/<organisation id>/. Services flush; the caller commits.
 
 An issued report is made once: if one exists for the organisation and quarter, it is returned and
-nothing is replaced. A draft (the quarter so far) is one row per organisation and quarter that each
-regeneration rewrites, under a new file stem, removing the old draft's files.
+nothing is replaced. A draft (the quarter's whole months so far: aggregate.draft_cutoff) is one row
+per organisation and quarter that each regeneration rewrites, under a new file stem, removing the
+old draft's files. In a quarter's first month there is nothing to draft (NothingToDraft). Since an
+admin may have seen the quarter cut at earlier month ends, a draft, and the issued report of a
+quarter that had one, are compared with those cuts (rule 5).
 
 Files are written before the caller commits. If that commit never happens, the new files are
 orphans under random names that nothing points to, and a row whose files are gone gets them back
@@ -23,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Organisation
 from ..extensions import db
-from .aggregate import report_input
+from .aggregate import draft_cutoff, report_input
 from .disclosure import disclose
 from .models import FORMATS, LANGUAGES, QuarterlyReport, ReportStatus, _file_stem
 from .published import PublishedReport
@@ -32,6 +35,14 @@ from .render_csv import render_csv
 from .render_pdf import render_pdf
 
 CONTENT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
+
+
+class NothingToDraft(Exception):
+    """A draft counts the quarter's whole months so far, and none has ended yet."""
+
+    def __init__(self, quarter: Quarter) -> None:
+        super().__init__(f"{quarter.key} has no whole month to draft yet")
+        self.quarter = quarter
 
 
 def reports_folder(organisation_id: int) -> Path:
@@ -99,8 +110,9 @@ def stored(organisation_id: int, quarter: Quarter, status: ReportStatus) -> Quar
         QuarterlyReport.quarter == quarter.number, QuarterlyReport.status == status))
 
 
-def _published(organisation: Organisation, quarter: Quarter, *, draft: bool, now: datetime) -> PublishedReport:
-    data = report_input(organisation, quarter, draft=draft, now=now)
+def _published(organisation: Organisation, quarter: Quarter, *, draft: bool, now: datetime,
+               drafted_at: datetime | None = None) -> PublishedReport:
+    data = report_input(organisation, quarter, draft=draft, now=now, drafted_at=drafted_at)
     return disclose(data, organisation_name=organisation.name)
 
 
@@ -127,7 +139,11 @@ def _issue(organisation: Organisation, quarter: Quarter, *, now: datetime, files
     existing = stored(organisation.id, quarter, ReportStatus.issued)
     if existing is not None:
         return existing
-    published = _published(organisation, quarter, draft=False, now=now)
+    # Found before the report is made: admins have seen the quarter as its drafts cut it, and the
+    # report must not stand beside those cuts across a change of fewer than k people.
+    draft = stored(organisation.id, quarter, ReportStatus.draft)
+    published = _published(organisation, quarter, draft=False, now=now,
+                           drafted_at=None if draft is None else draft.generated_at)
     report = QuarterlyReport(organisation_id=organisation.id, year=quarter.year, quarter=quarter.number,
                              status=ReportStatus.issued, published=published.to_json(), generated_at=now)
     if not _insert(report):
@@ -135,7 +151,6 @@ def _issue(organisation: Organisation, quarter: Quarter, *, now: datetime, files
     if files:
         _write_files(report, published)
     # Once the quarter is issued, an admin's draft of it says nothing the report does not.
-    draft = stored(organisation.id, quarter, ReportStatus.draft)
     if draft is not None:
         _remove_files(draft.organisation_id, draft.file_stem)
         db.session.delete(draft)
@@ -144,6 +159,8 @@ def _issue(organisation: Organisation, quarter: Quarter, *, now: datetime, files
 
 
 def _draft(organisation: Organisation, quarter: Quarter, *, now: datetime, files: bool) -> QuarterlyReport:
+    if draft_cutoff(quarter, now) is None:
+        raise NothingToDraft(quarter)
     published = _published(organisation, quarter, draft=True, now=now)
     report = stored(organisation.id, quarter, ReportStatus.draft)
     if report is None:

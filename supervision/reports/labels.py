@@ -18,6 +18,7 @@ from ..debriefs.labels import CHECK_IN_ANSWER, URGENCY
 from ..debriefs.models import Category, CheckInAnswer, Urgency
 from ..pulse.instruments import INSTRUMENTS, ITEMS_BY_ID, OPTIONS, SCALE_LABELS, SCALE_THRESHOLD, Format, Scale
 from ..pulse.trend import one_decimal
+from .disclosure_national import MINIMUM_ORGANISATIONS
 from .published import NATIONAL, ORGANISATION, Cell, Reason
 from .quarters import Quarter
 
@@ -132,20 +133,28 @@ def scope_label(scope: str, organisation_name: str) -> str:
     return organisation_name if scope == ORGANISATION else str(SCOPE[NATIONAL])
 
 
-def reason_text(reason: Reason, k: int) -> str:
-    """Why a figure shows `*`, in words a reader can act on."""
+def reason_text(reason: Reason, k: int, kind: str = "count") -> str:
+    """Why a figure of this kind shows `*`, in words a reader can act on. The reason is the one
+    stored; the words may depend on the kind: a median time hidden because the requests it is taken
+    over are 1 to 7 inherits their `small_count`, but is not itself a count."""
     if reason == Reason.fewer_than_k:
         return _("Fewer than %(k)s people are behind this figure.", k=k)
+    if reason == Reason.small_count and kind == "minutes":
+        return _("Too few requests are behind this time: 1 to 7, few enough to point to particular people.")
     if reason == Reason.small_count:
         return _("It is a count from 1 to 7, small enough to point to particular people.")
+    if reason == Reason.few_organisations:
+        return _("Too few organisations are behind this national figure (fewer than %(organisations)s, or fewer "
+                 "than %(k)s people beyond the two largest), so it could reveal one organisation’s figure.",
+                 organisations=MINIMUM_ORGANISATIONS, k=k)
     # Reason.uniform is no longer given (rule 4 now hides a whole distribution as complementary),
     # but reports stored before carry it: they read the same neutral words, since saying "everyone,
     # or no one, gave this answer" beside a hidden band would tell what it hides.
     if reason in (Reason.complementary, Reason.uniform):
         return _("Hidden so that another hidden figure cannot be worked out from it.")
     if reason == Reason.comparison:
-        return _("The people who answered in this quarter and this one differ by fewer than %(k)s, so comparing "
-                 "them could reveal one person’s answers.", k=k)
+        return _("Comparing it with the same figure for another quarter, or in an earlier draft, could reveal one "
+                 "person: the people behind the two differ by fewer than %(k)s.", k=k)
     return _("There is nothing to work this figure out from.")
 
 

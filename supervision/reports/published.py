@@ -31,6 +31,10 @@ class Reason(str, enum.Enum):
     uniform = "uniform"  # rule 4: it would show 0% or 100% of people in a sensitive band
     comparison = "comparison"  # rule 5: the quarters' people differ by fewer than k
     no_data = "no_data"  # there is nothing to work it out from (e.g. no response at all)
+    # The national benchmark rests on fewer than 3 organisations, or on too few people beyond its two
+    # largest: one organisation's figure could be worked out from it and another's. Added after the
+    # others, so stored reports keep their values.
+    few_organisations = "few_organisations"
 
 
 @dataclass(frozen=True)

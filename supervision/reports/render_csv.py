@@ -48,7 +48,7 @@ def render_csv(report: PublishedReport, language: str) -> bytes:
                 str(KIND[cell.kind]),
                 plain_value(cell),
                 yes if cell.suppressed else no,
-                reason_text(cell.reason, report.k) if cell.reason else "",
+                reason_text(cell.reason, report.k, cell.kind) if cell.reason else "",
                 str(report.k),
             )])
         return buffer.getvalue().encode("utf-8-sig")
