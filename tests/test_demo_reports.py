@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from supervision.accounts.models import Organisation, User
 from supervision.demo import OGMORE, TEIFI, seed_demo
 from supervision.extensions import db
 from supervision.notifications.models import Notification, OutboundEmail
+from supervision.reflections.models import Reflection
 from supervision.reports.models import QuarterlyReport, ReportStatus
 from supervision.reports.published import ORGANISATION
 
@@ -58,6 +59,26 @@ def test_ogmores_latest_report_publishes_some_figures_and_hides_others(app, ctx,
     hidden = {cell.measure for cell in own if cell.suppressed}
     assert published - {"link_workers", "invited"}, published  # more than the headcount
     assert hidden, "nothing hidden"
+
+
+def test_each_issued_ogmore_report_publishes_the_link_workers_who_reflected(app, ctx, seeded):
+    # 8 to 10 of Ogmore's 12 link workers wrote in each quarter (demo_reflection_history.py): not `*`,
+    # and not the 0 of reflections all written after the quarter. Rounded, both counts are 10.
+    issued = db.session.scalars(select(QuarterlyReport).where(
+        QuarterlyReport.organisation_id == _organisation(OGMORE).id, QuarterlyReport.status == ReportStatus.issued))
+    for stored_report in issued:
+        report = stored_report.report()
+        count = report.cell("reflecting", "", "count")
+        assert (count.value, count.reason) == (10, None), report.quarter
+        assert report.cell("reflecting", "", "percent").value == 100.0
+
+
+def test_a_second_seeding_writes_no_past_reflection_again(app, seeded):
+    with app.app_context():
+        before = db.session.scalar(select(func.count(Reflection.id)))
+        seed_demo(now=NOW)
+        db.session.commit()
+        assert db.session.scalar(select(func.count(Reflection.id))) == before
 
 
 def test_the_employer_is_told_in_cwtch_and_nobody_by_email(app, ctx, seeded):

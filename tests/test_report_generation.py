@@ -123,7 +123,10 @@ def test_issuing_a_quarter_removes_its_draft(app, ctx, organisation):
     assert not any(path.exists() for path in draft_paths)
 
 
-def test_an_admin_makes_a_draft_from_the_reports_page_and_sees_it_marked(app, client, signed_in, make, organisation):
+def test_an_admin_makes_a_draft_from_the_reports_page_and_sees_it_marked(app, client, signed_in, make, organisation,
+                                                                          monkeypatch):
+    # A draft needs a whole month of the quarter behind it: the page's clock is put in a second month.
+    monkeypatch.setattr("supervision.reports.routes.utcnow", lambda: datetime(2026, 8, 10, 9, 0, tzinfo=UTC))
     admin = make.user(Role.admin, organisation=organisation)
     employer = make.user(Role.employer, organisation=organisation)
     signed_in(admin)
@@ -153,3 +156,31 @@ def test_an_admin_makes_a_draft_from_the_reports_page_and_sees_it_marked(app, cl
     sign_in(other, employer.email)
     assert other.get(f"/reports/{draft_id}").status_code == 404
     assert f"/reports/{draft_id}" not in other.get("/reports/").get_data(as_text=True)
+
+
+def test_in_a_quarters_first_month_the_page_says_when_a_draft_can_be_made_and_refuses_one(
+        app, client, signed_in, make, organisation, monkeypatch):
+    # 20 July 2026: the quarter's first month has not ended, so there is no whole month to draft.
+    monkeypatch.setattr("supervision.reports.routes.utcnow", lambda: datetime(2026, 7, 20, 9, 0, tzinfo=UTC))
+    signed_in(make.user(Role.admin, organisation=organisation))
+    page = client.get("/reports/").get_data(as_text=True)
+    assert "You can make a draft from 1 August 2026" in page
+    response = post(client, f"/reports/organisations/{organisation.id}/draft", {}, token_from="/reports/")
+    assert response.status_code == 400
+    refused = response.get_data(as_text=True)
+    assert "govuk-error-summary" in refused and "the first draft can be made on 1 August 2026" in refused
+    assert f'href="#draft-{organisation.id}"' in refused and f'id="draft-{organisation.id}"' in refused
+    with app.app_context():
+        assert _count() == 0
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                                 .where(AuditEvent.action == "report.draft")) == 0
+
+    # In Welsh, through the same error summary, with the date in Welsh.
+    welsh = app.test_client()
+    from .conftest import sign_in
+
+    assert sign_in(welsh, make.user(Role.admin, organisation=organisation, language="cy").email).status_code == 302
+    refused = post(welsh, f"/reports/organisations/{organisation.id}/draft", {}, token_from="/reports/")
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "govuk-error-summary" in text
+    assert "1 Awst 2026" in text and "the first draft can be made" not in text

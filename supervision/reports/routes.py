@@ -16,11 +16,12 @@ from ..db import utcnow
 from ..extensions import db
 from .blueprint import bp
 from .forms import DraftForm
-from .generation import CONTENT_TYPES, download_name, ensure_file, generate
+from .aggregate import draft_cutoff
+from .generation import CONTENT_TYPES, NothingToDraft, download_name, ensure_file, generate
 from .labels import quarter_label
 from .models import FORMATS, LANGUAGES, QuarterlyReport, ReportStatus
 from .permissions import can_make_draft, can_see_reports, report_organisations
-from .quarters import Quarter
+from .quarters import LONDON, Quarter
 from .render_html import report_context
 
 
@@ -46,12 +47,19 @@ def _report_or_404(report_id: int) -> QuarterlyReport:
 @bp.get("/")
 @login_required
 def index():
+    return _index_page()
+
+
+def _index_page(draft_refused_for: int | None = None):
+    """The list. `draft_refused_for`: the organisation whose draft was just asked for too early,
+    shown through the error summary (400)."""
     organisations = report_organisations(_me())
     if not organisations:
         abort(404)
     ids = [o.id for o in organisations]
     drafts_for = {o.id for o in organisations if can_make_draft(_me(), o.id)}
-    current_quarter = Quarter.containing(utcnow())
+    now = utcnow()
+    current_quarter = Quarter.containing(now)
     # Every report of every one of these organisations in one query, newest quarter first.
     reports = db.session.scalars(
         select(QuarterlyReport).where(QuarterlyReport.organisation_id.in_(ids))
@@ -63,9 +71,14 @@ def index():
             issued[report.organisation_id].append(report)
         elif report.organisation_id in drafts_for and report.period == current_quarter:
             drafts[report.organisation_id] = report
-    return render_template("reports/index.html", organisations=organisations, issued=issued, drafts=drafts,
-                           drafts_for=drafts_for, form=DraftForm(), current_quarter=current_quarter,
-                           languages=LANGUAGES, formats=FORMATS)
+    page = render_template(
+        "reports/index.html", organisations=organisations, issued=issued, drafts=drafts, drafts_for=drafts_for,
+        form=DraftForm(), current_quarter=current_quarter, languages=LANGUAGES, formats=FORMATS,
+        can_draft_now=draft_cutoff(current_quarter, now) is not None,
+        # The day the quarter's first month ends, in London: the first day a draft can be made.
+        first_draft_day=current_quarter.month_ends()[0].astimezone(LONDON).date(),
+        draft_refused_for=draft_refused_for)
+    return page, (400 if draft_refused_for is not None else 200)
 
 
 @bp.get("/<int:report_id>")
@@ -106,7 +119,11 @@ def make_draft(organisation_id: int):
     if not DraftForm().validate_on_submit():
         return redirect(url_for("reports.index"))
     now = utcnow()
-    report = generate(organisation, Quarter.containing(now), status=ReportStatus.draft, now=now)
+    try:
+        # Its files are printed at their first download: making the draft stays quick.
+        report = generate(organisation, Quarter.containing(now), status=ReportStatus.draft, now=now, files=False)
+    except NothingToDraft:
+        return _index_page(draft_refused_for=organisation_id)
     record(action="report.draft", actor_id=_me().id, organisation_id=organisation_id,
            target_type="quarterly_report", target_id=report.id)
     db.session.commit()
