@@ -46,6 +46,8 @@ class PulseRound(Base):
         CheckConstraint("year BETWEEN 2000 AND 2200", name="year_range"),
         CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
         Index("ix_pulse_round_closes_at", "closes_at"),
+        # Every organisation's rounds of one quarter: the national benchmark of the quarterly report.
+        Index("ix_pulse_round_year_month", "year", "month"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
