@@ -222,3 +222,24 @@ def test_a_report_stored_before_the_new_reason_still_loads():
     hidden = replace(report, cells=tuple(replace(c, value=None, reason=Reason.few_organisations)
                                          if c.scope == NATIONAL else c for c in report.cells))
     assert PublishedReport.from_json(hidden.to_json()) == hidden
+
+
+def test_an_optional_items_figures_rest_on_those_who_answered_it_and_a_months_on_its_own_headcount(app):
+    with app.app_context():
+        build_world([Plan(f"org{n}", 30) for n in range(3)], seed=25)
+        national = quarter_figures(REPORTED, None)
+    spread = _spread(national, 3, 0.34, 0.33)
+    # Only 6 people nationally answered the single item; and a month began with 9 link workers.
+    few_answers = {"1": 0, "2": 3, "3": 3, "4": 0, "5": 0}
+    month = replace(spread.supervision.months[0], link_workers=9)
+    spread = replace(spread, wellbeing=replace(spread.wellbeing, single_item=few_answers),
+                     supervision=replace(spread.supervision, months=(month, *spread.supervision.months[1:])))
+    figures, reasons = _national_frame(spread)
+    few_organisations(reasons, figures, spread, 5)
+    quarter = national.quarter.key
+    for hidden in (("single_item", "3", "count"), ("_total_single_item", "", "count"), ("burning_out", "", "count"),
+                   ("met_standard", "month_1", "count"), ("_month_link_workers", "month_1", "count")):
+        assert reasons[(NATIONAL, quarter, *hidden)] == Reason.few_organisations, hidden
+    for shown in (("monthly_respondents", "", "count"), ("agreement_S1", "3", "count"),
+                  ("met_standard", "month_2", "count")):
+        assert reasons[(NATIONAL, quarter, *shown)] is None, shown

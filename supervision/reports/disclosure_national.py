@@ -25,12 +25,18 @@ _REQUESTERS: Basis = (lambda c: c.requesters, lambda f: f.debriefs.requesters)
 _CHECKED: Basis = (lambda c: c.check_in_people, lambda f: f.debriefs.check_in_people)
 _BASES: dict[str, Basis] = {
     "link_workers": _LINK_WORKERS, "invited": _LINK_WORKERS, "answered": _ANSWERED, "welsh_respondents": _ANSWERED,
-    "monthly_respondents": _MONTHLY, "single_item": _MONTHLY, "burning_out": _MONTHLY,
-    **{f"agreement_{item}": _MONTHLY for item in AGREEMENT_ITEMS},
+    "monthly_respondents": _MONTHLY,
+    # The monthly items may be left unanswered, so each item's figures rest on those who answered
+    # it, which may be far fewer than the monthly respondents. Each organisation's monthly
+    # respondents still bound its own answerers from above, which only makes the rule stricter.
+    "single_item": (lambda c: c.monthly, lambda f: sum(f.wellbeing.single_item.values())),
+    "burning_out": (lambda c: c.monthly, lambda f: sum(f.wellbeing.single_item.values())),
+    **{f"agreement_{item}": (lambda c: c.monthly, lambda f, item=item: sum(f.wellbeing.agreement[item].values()))
+       for item in AGREEMENT_ITEMS},
     "cbi_respondents": (lambda c: c.cbi, lambda f: f.wellbeing.cbi_respondents),
     "sessions_held": _ATTENDING, "people_attending": _ATTENDING, "cancelled_by_link_worker": _ATTENDING,
     "cancelled_by_supervisor": _ATTENDING, "no_shows": _ATTENDING, "hours_per_link_worker": _ATTENDING,
-    "met_standard": _LINK_WORKERS, "_month_link_workers": _LINK_WORKERS, "reflecting": _LINK_WORKERS,
+    "reflecting": _LINK_WORKERS,
     **{measure: _REQUESTERS for measure in ("requests", "by_urgency", "by_category", "accepted",
                                             "accepted_within_target", "minutes_to_accept", "held",
                                             "minutes_to_debrief", "escalated")},
@@ -44,10 +50,17 @@ def _scale(scale: str) -> Basis:
     return (lambda c: c.cbi, lambda f: f.wellbeing.scales[scale].scored)
 
 
+def _month(index: int) -> Basis:
+    return (lambda c: c.link_workers, lambda f: f.supervision.months[index].link_workers)
+
+
 def basis_of(figure: Figure) -> Basis:
     """KeyError for a measure the rule does not know: a new national figure must be given a basis
     here before it can be published."""
     measure = figure.measure.removeprefix(HIDDEN_TOTAL)
+    if measure in ("met_standard", "_month_link_workers"):
+        # The headcount at that month's end, which may be smaller than the quarter's: people join.
+        return _month(int(figure.category.removeprefix("month_")) - 1)
     if measure == "cbi_mean":
         return _scale(figure.category)
     if measure.startswith("cbi_") and measure.removeprefix("cbi_") in SCALES:
