@@ -108,8 +108,10 @@ def method_notes(report: PublishedReport, shown) -> MethodNotes:
           "from the other figures beside it or from the national benchmark."),
         _("No figure shows %(none)s or %(all)s of people giving a survey answer or in a burnout band, because "
           "that would tell you how every one of them answered.", none="0%", all="100%"),
-        _("A figure from an earlier quarter is shown only when that quarter and this one each had at least %(k)s "
-          "people answering, and the people answering were either the same or differed by at least %(k)s.", k=k),
+        _("A figure is shown beside the same figure for another quarter, here or in another report, only when "
+          "each had at least %(k)s people behind it and those people were either the same or differed by at least "
+          "%(k)s. Each figure is compared by its own people: those who answered that survey, or the link "
+          "workers.", k=k),
         _("The national benchmark covers every organisation using Cwtch, in the same quarter. The figures cannot "
           "be filtered or broken down in any other way."),
         _("This report shows nothing finer than the quarter, no free text and no figure about any one person. "
@@ -119,8 +121,8 @@ def method_notes(report: PublishedReport, shown) -> MethodNotes:
         _("%(note)s (%(citation)s)", note=threshold_note(), citation=THRESHOLD_CITATION),
     ]
     if report.draft:
-        rules.append(_("This is a draft of the quarter so far. Its figures will change before the report is "
-                       "issued."))
+        rules.append(_("This is a draft of the quarter’s whole months so far. Its figures will change before the "
+                       "report is issued."))
     citations = tuple((_("Single-item burnout measure"), reference) for reference in CITATIONS["monthly"]) + tuple(
         (_("Copenhagen Burnout Inventory"), reference) for reference in CITATIONS["cbi"])
     return MethodNotes(
