@@ -241,3 +241,49 @@ def test_an_issued_report_is_not_published_beside_its_drafts_across_one_person(a
     db.session.commit()
     assert issued.report().cell("monthly_respondents").reason == Reason.comparison
     assert db.session.scalars(select(QuarterlyReport.status)).all() == [ReportStatus.issued]
+
+
+# ---- a trend shows only what each quarter's own report published ---------------------------------
+
+def _with_published_before(current, previous, published_before):
+    data = ReportInput(organisation=current, national=stage2.national(), previous=previous, k=5, draft=False,
+                       published_before=published_before)
+    return stage2.disclose(data, organisation_name="Cwm Taf Link Workers")
+
+
+def test_a_trend_leaves_out_what_an_earlier_quarters_own_report_withheld_or_never_issued():
+    earlier = figures(PREVIOUS)  # the same people as the current quarter: comparable by their keys
+    trend_cell = ("single_item", "2", "count")
+    # Published in its own report: shown in the trend.
+    shown_report = _with_published_before(figures(), (earlier,), {PREVIOUS.key: frozenset()})
+    assert shown(shown_report.cell(*trend_cell, quarter=PREVIOUS.key)) not in ("* comparison",)
+    # Its own report withheld the monthly figures (rule 5 against the quarter before it, or a draft):
+    # they never reappear beside later quarters, though its CBI figures, published, still may.
+    withheld = frozenset({("single_item", "2"), ("monthly_respondents", "")})
+    hidden_report = _with_published_before(figures(), (earlier,), {PREVIOUS.key: withheld})
+    for measure, category, kind in (("single_item", "2", "count"), ("single_item", "4", "count"),
+                                    ("monthly_respondents", "", "count")):
+        assert shown(hidden_report.cell(measure, category, kind, quarter=PREVIOUS.key)) == "* comparison", measure
+        assert shown(hidden_report.cell(measure, category, kind)) != "* comparison", measure
+    # Each group goes by what its own report did: S1 and the CBI were published, and still are.
+    assert shown(hidden_report.cell("agreement_S1", "3", "count", quarter=PREVIOUS.key)) != "* comparison"
+    assert shown(hidden_report.cell("cbi_mean", "work", "mean", quarter=PREVIOUS.key)) != "* comparison"
+    # Never issued: nobody has read it, and a trend is no place to publish it first.
+    never = _with_published_before(figures(), (earlier,), {})
+    assert shown(never.cell(*trend_cell, quarter=PREVIOUS.key)) == "* comparison"
+    assert shown(never.cell(*trend_cell)) != "* comparison"
+
+
+def test_generation_reads_what_each_earlier_issued_report_withheld(app, make):
+    from supervision.reports.generation import published_before
+
+    organisation = make.organisation(created_at=LONG_AGO)
+    make.quarterly_report(organisation, "2026-Q1", files=False)
+    make.quarterly_report(organisation, "2026-Q2", files=False, status="draft")
+    with app.app_context():
+        stored_q1 = db.session.scalar(select(QuarterlyReport).where(QuarterlyReport.quarter == 1))
+        expected = frozenset((c.measure, c.category) for c in stored_q1.report().cells
+                             if c.scope == "organisation" and c.quarter == "2026-Q1" and c.reason == Reason.comparison)
+        found = published_before(organisation.id, [Quarter(2026, 1), Quarter(2026, 2), Quarter(2025, 4)])
+    # Only the issued quarter; a draft is not a report anyone outside its admins read as issued.
+    assert set(found) == {"2026-Q1"} and found["2026-Q1"] == expected

@@ -35,7 +35,7 @@ def disclose(data: ReportInput, *, organisation_name: str) -> PublishedReport:
         ratios.update(((scope, quarter, r.measure, r.category, "percent"), r) for r in quarter_ratios)
 
     reasons: Reasons = {address: primary_reason(figure, k) for address, figure in figures.items()}
-    _compare_quarters(reasons, figures, current, previous, data.earlier_cuts, k)
+    _compare_quarters(reasons, figures, current, previous, data.earlier_cuts, k, data.published_before)
     frame_keys = [(scope, f.quarter.key) for scope, f in frames]
     # After rule 5, so that a trend quarter not shown reads `comparison` throughout, whatever its bands.
     uniform_distributions(reasons, figures, frame_keys)
@@ -75,7 +75,8 @@ def _bases(figures: QuarterFigures) -> dict[tuple[str, str], int]:
 
 
 def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current: QuarterFigures,
-                      previous: tuple[QuarterFigures, ...], earlier_cuts: tuple[QuarterFigures, ...], k: int) -> None:
+                      previous: tuple[QuarterFigures, ...], earlier_cuts: tuple[QuarterFigures, ...], k: int,
+                      published_before: dict[str, frozenset[tuple[str, str]]] | None = None) -> None:
     """Rule 5, in place, on the figures that rules 1, 2 and 4 left published, once per group of
     figures sharing the figure that must meet k, so that a breakdown and its total go together.
 
@@ -85,16 +86,23 @@ def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current:
     every such quarter as published in its own report, which it may not have been (rule 5 in that
     report, or a report never issued). The same goes for `earlier_cuts`, the quarter as admins may
     have seen it in drafts. When the current quarter's figures are withheld, its trend's quarters
-    are still shown among themselves where pairwise comparable: each has been published (or may
-    have been), and nothing of the current quarter stands beside them."""
+    are still shown among themselves where pairwise comparable: each has been published, and
+    nothing of the current quarter stands beside them.
+
+    A trend shows an earlier quarter's figures only where that quarter's own issued report
+    published them (`published_before`): a quarter withheld in its own report, to keep it apart
+    from the quarter before it or from the drafts an admin saw, must not reappear a quarter later
+    beside them."""
     bases = {f.quarter.key: _bases(f) for f in (current, *previous)}
     cut_bases = [_bases(cut) for cut in earlier_cuts]
     current_key = current.quarter.key
     for comparison, group in sorted(bases[current_key]):
         basis, keys = bases[current_key][(comparison, group)], comparison_keys(current, comparison)
-        trend = [(f.quarter.key, bases[f.quarter.key][(comparison, group)], comparison_keys(f, comparison))
-                 for f in reversed(previous)]  # newest first
-        before = [*((quarter_basis, quarter_keys) for _, quarter_basis, quarter_keys in trend),
+        everything_before = [(f.quarter.key, bases[f.quarter.key][(comparison, group)], comparison_keys(f, comparison))
+                             for f in reversed(previous)]  # newest first
+        trend = [candidate for candidate in everything_before
+                 if _published(published_before, figures, candidate[0], (comparison, group))]
+        before = [*((quarter_basis, quarter_keys) for _, quarter_basis, quarter_keys in everything_before),
                   *((cut_basis[(comparison, group)], comparison_keys(cut, comparison))
                     for cut, cut_basis in zip(earlier_cuts, cut_bases))]
         withheld = not comparable_with_all((basis, keys), before, k)
@@ -106,6 +114,19 @@ def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current:
             hidden = withheld if quarter == current_key else quarter not in shown
             if hidden and reasons[address] is None:
                 reasons[address] = Reason.comparison
+
+
+def _published(published_before: dict[str, frozenset[tuple[str, str]]] | None, figures: dict[Address, Figure],
+               quarter: str, comparison_group: tuple[str | None, str]) -> bool:
+    """Whether the quarter's own issued report published this group of figures (True when unknown)."""
+    if published_before is None:
+        return True
+    withheld = published_before.get(quarter)
+    if withheld is None:
+        return False  # never issued: its figures have never been read, and a trend is no place to start
+    return not any((figure.measure, figure.category) in withheld for (scope, figure_quarter, *_), figure in figures.items()
+                   if scope == ORGANISATION and figure_quarter == quarter
+                   and (figure.comparison, figure.group) == comparison_group)
 
 
 def _cell(address: Address, reason: Reason | None, figures: dict[Address, Figure],

@@ -164,3 +164,7 @@ class ReportInput:
     # The same quarter of the organisation cut off at earlier month ends: figures an admin may have
     # seen in drafts. Compared with (rule 5), never shown.
     earlier_cuts: tuple[QuarterFigures, ...] = ()
+    # What each earlier quarter's own issued report published: quarter key → the (measure, category)
+    # cells it withheld under rule 5. A quarter missing here had no issued report. None: not known
+    # (an input built by hand), and the trend is judged on the keys alone.
+    published_before: dict[str, frozenset[tuple[str, str]]] | None = None

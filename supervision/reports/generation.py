@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Organisation
@@ -29,7 +30,7 @@ from ..extensions import db
 from .aggregate import draft_cutoff, report_input
 from .disclosure import disclose
 from .models import FORMATS, LANGUAGES, QuarterlyReport, ReportStatus, _file_stem
-from .published import PublishedReport
+from .published import ORGANISATION, PublishedReport, Reason
 from .quarters import Quarter
 from .render_csv import render_csv
 from .render_pdf import render_pdf
@@ -113,7 +114,25 @@ def stored(organisation_id: int, quarter: Quarter, status: ReportStatus) -> Quar
 def _published(organisation: Organisation, quarter: Quarter, *, draft: bool, now: datetime,
                drafted_at: datetime | None = None) -> PublishedReport:
     data = report_input(organisation, quarter, draft=draft, now=now, drafted_at=drafted_at)
+    data = replace(data, published_before=published_before(organisation.id, [f.quarter for f in data.previous]))
     return disclose(data, organisation_name=organisation.name)
+
+
+def published_before(organisation_id: int, quarters: list[Quarter]) -> dict[str, frozenset[tuple[str, str]]]:
+    """For each of these quarters issued for the organisation, the (measure, category) of its own
+    figures that its report withheld under rule 5 (see disclosure._compare_quarters). One query."""
+    if not quarters:
+        return {}
+    rows = db.session.scalars(select(QuarterlyReport).where(
+        QuarterlyReport.organisation_id == organisation_id, QuarterlyReport.status == ReportStatus.issued,
+        or_(*(and_(QuarterlyReport.year == q.year, QuarterlyReport.quarter == q.number) for q in quarters)))).all()
+    withheld = {}
+    for row in rows:
+        report = row.report()
+        withheld[report.quarter] = frozenset(
+            (cell.measure, cell.category) for cell in report.cells
+            if cell.scope == ORGANISATION and cell.quarter == report.quarter and cell.reason == Reason.comparison)
+    return withheld
 
 
 def _insert(report: QuarterlyReport) -> bool:
