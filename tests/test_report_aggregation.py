@@ -15,6 +15,7 @@ from supervision.extensions import db
 from supervision.pulse.respondent import respondent_key
 from supervision.reflections.models import Reflection as ReflectionRow
 from supervision.reports.aggregate import quarter_figures, report_input
+from supervision.reports.disclosure_rules import people_of
 from supervision.reports.figures import MonthStandard, ScaleFigures
 from supervision.reports.quarters import Quarter
 
@@ -179,7 +180,7 @@ def test_people(app, world):
     assert figures.people.people_keys == {people[n].id for n in ("a1", "a2", "a3", "a4")}
     assert (figures.people.invited, figures.people.answered) == (4, 3)
     assert (national.organisation_id, national.organisations) == (None, 3)
-    assert national.people.link_workers == 6
+    assert national.people.link_workers == 6 and national.people.people_keys == frozenset()
     assert (national.people.invited, national.people.answered) == (6, 5)
     assert "people_keys" not in repr(figures) and "respondent_keys" not in repr(figures)
 
@@ -189,7 +190,6 @@ def test_wellbeing(app, world):
         figures = quarter_figures(Q1, world["ogmore"].id).wellbeing
         national = quarter_figures(Q1, None).wellbeing
         keys = {respondent_key(world["people"][n].id) for n in ("a1", "a2", "a3")}
-        all_keys = keys | {respondent_key(world["people"][n].id) for n in ("b1", "b2")}
     assert figures.monthly_respondents == 3
     assert figures.single_item == {"1": 1, "2": 0, "3": 1, "4": 1, "5": 0}
     assert figures.burning_out == 2
@@ -204,7 +204,7 @@ def test_wellbeing(app, world):
     }
     assert figures.welsh_respondents == 1  # a2 answered both in Welsh: one person
     assert figures.instrument_versions == ("cbi 1", "monthly 1")
-    assert figures.respondent_keys == keys
+    assert people_of(figures.respondent_keys) == keys
 
     assert (national.monthly_respondents, national.cbi_respondents, national.welsh_respondents) == (5, 3, 2)
     assert national.single_item == {"1": 1, "2": 1, "3": 2, "4": 1, "5": 0}
@@ -212,7 +212,8 @@ def test_wellbeing(app, world):
     assert national.scales["work"].scored == 3 and national.scales["work"].mean == pytest.approx(70 / 3)
     assert national.scales["client"] == ScaleFigures(scored=3, mean=pytest.approx(175 / 3),
                                                      bands={"under_50": 1, "50_or_more": 2})
-    assert national.respondent_keys == all_keys
+    # The national benchmark is never compared, so it carries no keys; those who answered are counted.
+    assert national.respondent_keys == frozenset()
 
 
 def test_supervision(app, world):
@@ -305,9 +306,21 @@ def test_the_standard_window_is_half_open(app, make):
     make.booking(make.supervision_session(one, end_of_january - timedelta(days=30)), early, attendance="attended")
     make.booking(make.supervision_session(one, end_of_january - timedelta(days=30) + timedelta(seconds=1)),
                  on_time, attendance="attended")
+    # Nationally each session is held to its own organisation's standard: 14 days for this one.
+    fortnightly = make.organisation(supervision_standard_days=14)
+    late, in_time = (make.user(Role.link_worker, organisation=fortnightly) for _ in range(2))
+    their_supervisor = make.user(Role.supervisor, organisation=fortnightly)
+    for person in (late, in_time, their_supervisor):
+        joined(app, person, at(1, 1, year=2025))
+    theirs = make.session_type(their_supervisor)
+    make.booking(make.supervision_session(theirs, end_of_january - timedelta(days=14)), late, attendance="attended")
+    make.booking(make.supervision_session(theirs, end_of_january - timedelta(days=14) + timedelta(seconds=1)),
+                 in_time, attendance="attended")
     with app.app_context():
         months = quarter_figures(Q1, organisation.id).supervision.months
+        national = quarter_figures(Q1, None).supervision.months
     assert months[0] == MonthStandard(1, 2, 1)
+    assert national[0] == MonthStandard(1, 4, 2)
 
 
 def test_report_input(app, world):
@@ -323,7 +336,8 @@ def test_report_input(app, world):
     assert all(f.organisation_id == ogmore.id for f in final.previous)
     assert final.previous[-1].wellbeing.single_item["5"] == 1  # a1's December answer
     assert draft.draft is True
-    assert draft.organisation.supervision.sessions_held == 1 and draft.national.supervision.sessions_held == 1
+    assert draft.organisation.supervision.sessions_held == 1
+    assert draft.national is None  # a draft shows no benchmark
     assert draft.previous == final.previous
 
 

@@ -6,6 +6,7 @@ import random
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import func, select, update
 
 from supervision.accounts.models import Membership, Role
 from supervision.debriefs import models as dm
@@ -14,6 +15,7 @@ from supervision.extensions import db
 from supervision.pulse.instruments import CBI
 from supervision.pulse.reporting import pulse_figures
 from supervision.reports.aggregate import quarter_figures
+from supervision.reports.disclosure_rules import people_of
 from supervision.reports.quarters import Quarter
 
 Q1 = Quarter(2026, 1)
@@ -87,7 +89,8 @@ def test_survey_figures_equal_pulse_figures(app, make, seed):
             assert actual.mean == (pytest.approx(expected.mean) if expected.mean is not None else None)
             assert actual.bands == {"under_50": expected.scored - expected.high, "50_or_more": expected.high}
         assert figures.instrument_versions == theirs.instrument_versions
-        assert figures.respondent_keys == theirs.respondent_keys
+        # The national benchmark is never compared (rule 5), so it carries no keys.
+        assert people_of(figures.respondent_keys) == (theirs.respondent_keys if organisation_id else frozenset())
         # pulse_figures counts Welsh responses; a report counts the people who gave them.
         assert figures.welsh_respondents == len(welsh_behind[organisation_id])
         assert figures.welsh_respondents <= theirs.welsh_responses
@@ -111,11 +114,37 @@ def test_debrief_figures_agree_with_debrief_reporting(app, make, seed):
                 status=dm.RequestStatus.accepted if accepted else dm.RequestStatus.open, created_at=created,
                 half_due_at=created + (due - created) / 2, due_at=due, accepted_at=accepted,
                 escalated_at=due if accepted is None and rng.random() < 0.5 else None))
+        # Whatever the seed, one request of the quarter's last hours accepted after its end, and one
+        # escalated after it.
+        for accepted, escalated in ((Q1.end + timedelta(hours=1), None), (None, Q1.end + timedelta(hours=1))):
+            created = Q1.end - timedelta(hours=3)
+            db.session.add(dm.DebriefRequest(
+                organisation_id=people[0].organisation.id, link_worker_id=people[0].id, urgency=dm.Urgency.today,
+                category=dm.Category.other, description="Words no report may hold.",
+                contact_way=dm.ContactWay.phone, created_at=created, half_due_at=created + timedelta(hours=2),
+                due_at=created + timedelta(hours=4), accepted_at=accepted, escalated_at=escalated,
+                status=dm.RequestStatus.accepted if accepted else dm.RequestStatus.open))
         db.session.commit()
-    for organisation_id in [o.id for o in organisations] + [None]:
+    scopes = [o.id for o in organisations] + [None]
+    with app.app_context():
+        ours_now = {organisation_id: quarter_figures(Q1, organisation_id).debriefs for organisation_id in scopes}
+        # A report counts each state as it stood at the quarter's end; debrief_figures reads it as it
+        # is now. The random data accepts and escalates some of the quarter's last requests after its
+        # end, so: put the data back as it stood then (nothing accepted or escalated yet after it),
+        # and the two must agree, and a report's figures must not have moved.
+        late = [dm.DebriefRequest.accepted_at >= Q1.end, dm.DebriefRequest.escalated_at >= Q1.end]
+        in_q1 = (dm.DebriefRequest.created_at >= Q1.start) & (dm.DebriefRequest.created_at < Q1.end)
+        assert all(db.session.scalar(select(func.count()).select_from(dm.DebriefRequest).where(in_q1, condition))
+                   for condition in late)
+        db.session.execute(update(dm.DebriefRequest).where(late[0]).values(
+            accepted_at=None, status=dm.RequestStatus.open))
+        db.session.execute(update(dm.DebriefRequest).where(late[1]).values(escalated_at=None))
+        db.session.commit()
+    for organisation_id in scopes:
         with app.app_context():
             ours = quarter_figures(Q1, organisation_id).debriefs
             theirs = debrief_figures(organisation_id, Q1.start, Q1.end)
+        assert ours == ours_now[organisation_id]
         assert ours.requests == theirs.requests
         if organisation_id is None:
             assert theirs.accepted >= 5 and theirs.escalated

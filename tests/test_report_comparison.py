@@ -14,6 +14,8 @@ from supervision.accounts.models import Organisation, Role
 from supervision.extensions import db
 from supervision.pulse.respondent import respondent_key
 from supervision.reports.aggregate import draft_cutoff, quarter_figures, report_input
+from supervision.reports.aggregate_wellbeing import MONTHLY_ITEMS
+from supervision.reports.disclosure_rules import people_of
 from supervision.reports.figures import SCALES, ReportInput
 from supervision.reports.generation import NothingToDraft, generate
 from supervision.reports.models import QuarterlyReport, ReportStatus
@@ -60,13 +62,43 @@ def test_a_change_among_the_cbi_respondents_withholds_only_the_cbi_figures():
 
 
 def test_a_change_among_the_monthly_respondents_withholds_only_the_monthly_figures():
-    same = respondent_keys(50)
-    earlier_wellbeing = dataclasses.replace(wellbeing(respondent_keys=same), monthly_keys=_one_person_more(same))
+    same, more = respondent_keys(50), _one_person_more(respondent_keys(50))
+    earlier_wellbeing = dataclasses.replace(wellbeing(respondent_keys=same), monthly_keys=more,
+                                            item_keys={item: more for item in MONTHLY_ITEMS})
     published = _report(figures(), previous=(figures(PREVIOUS, wellbeing=earlier_wellbeing),))
     for measure, category, kind in MONTHLY_FIGURES:
         assert shown(published.cell(measure, category, kind)) == "* comparison", measure
     for measure, category, kind in CBI_FIGURES:
         assert shown(published.cell(measure, category, kind)) != "* comparison", measure
+
+
+def test_each_monthly_item_is_compared_by_those_who_answered_it():
+    """The items are optional: five newcomers of whom one answered S2 are a change of one for S2."""
+    same = respondent_keys(50)
+    five_more = same | respondent_keys(5, start=100)
+    item_keys = {item: five_more for item in MONTHLY_ITEMS} | {"S2": same | respondent_keys(1, start=100)}
+    current = figures(wellbeing=dataclasses.replace(wellbeing(respondent_keys=same), monthly_keys=five_more,
+                                                    item_keys=item_keys))
+    published = _report(current, previous=(figures(PREVIOUS, wellbeing=wellbeing(respondent_keys=same)),))
+    assert shown(published.cell("agreement_S2", "3")) == "* comparison"
+    assert shown(published.cell("agreement_S1", "3")) == 10
+    assert shown(published.cell("single_item", "3")) == 10
+    assert shown(published.cell("monthly_respondents")) == 50
+
+
+def test_answering_again_between_two_cuts_of_a_quarter_is_a_change_of_one_person():
+    """The same people behind a draft's earlier cut and the quarter, but one of them answered again
+    since: the figures differ by that person's change, so they are withheld."""
+    keys = frozenset((f"respondent-{n:03d}", f"response-{n:03d}") for n in range(50))
+    again = (keys - {("respondent-007", "response-007")}) | {("respondent-007", "response-again")}
+    cut = figures(wellbeing=wellbeing(respondent_keys=keys))
+    published = _report(figures(wellbeing=wellbeing(respondent_keys=again)), earlier_cuts=(cut,))
+    assert shown(published.cell("single_item", "3")) == "* comparison"
+    assert shown(published.cell("monthly_respondents")) == "* comparison"
+    # Across quarters everyone answers afresh: the same people are no change at all.
+    previous = figures(PREVIOUS, wellbeing=wellbeing(respondent_keys=keys))
+    assert shown(_report(figures(wellbeing=wellbeing(respondent_keys=again)), previous=(previous,))
+                 .cell("single_item", "3")) == 10
 
 
 def test_each_cbi_scale_is_compared_by_those_whose_answers_scored_it():
@@ -87,19 +119,24 @@ def test_stage_one_gives_each_instrument_and_scale_its_own_respondents(app, make
     monthly = make.pulse_round(organisation, year=2026, month=7, opens_at=datetime(2026, 7, 1, 9, tzinfo=UTC))
     cbi = make.pulse_round(organisation, instrument="cbi", year=2026, month=8,
                            opens_at=datetime(2026, 8, 1, 9, tzinfo=UTC))
-    for person in (monthly_only, both):
-        make.pulse_response(person, monthly, {"B1": 2, "S1": 4, "S2": 4, "S3": 4})
+    make.pulse_response(monthly_only, monthly, {"B1": 2, "S1": 4, "S3": 4})  # S2 left blank
+    make.pulse_response(both, monthly, {"B1": 2, "S1": 4, "S2": 4, "S3": 4})
     every_scale = {f"{s}{n}": 50 for s in "PWC" for n in range(1, 7)} | {"W7": 50}
     make.pulse_response(both, cbi, every_scale)
     make.pulse_response(personal_only, cbi, {"P1": 75, "P2": 75, "P3": 75, "W1": 75})  # too few work items
     with app.app_context():
         w = quarter_figures(Q3, organisation.id).wellbeing
         key = {person.id: respondent_key(person.id) for person in (monthly_only, both, personal_only)}
-    assert w.monthly_keys == {key[monthly_only.id], key[both.id]}
-    assert w.cbi_keys == {key[both.id], key[personal_only.id]}
-    assert w.scale_keys == {"personal": {key[both.id], key[personal_only.id]}, "work": {key[both.id]},
-                            "client": {key[both.id]}}
-    assert w.respondent_keys == set(key.values())
+    assert people_of(w.monthly_keys) == {key[monthly_only.id], key[both.id]}
+    assert {item: people_of(keys) for item, keys in w.item_keys.items()} == {
+        "B1": {key[monthly_only.id], key[both.id]}, "S1": {key[monthly_only.id], key[both.id]},
+        "S2": {key[both.id]}, "S3": {key[monthly_only.id], key[both.id]}}
+    assert people_of(w.cbi_keys) == {key[both.id], key[personal_only.id]}
+    assert {s: people_of(keys) for s, keys in w.scale_keys.items()} == {
+        "personal": {key[both.id], key[personal_only.id]}, "work": {key[both.id]}, "client": {key[both.id]}}
+    assert people_of(w.respondent_keys) == set(key.values())
+    # Each key names the person's latest response: one per person and instrument.
+    assert len(w.monthly_keys) == 2 and len(w.cbi_keys) == 2 and len({r for _, r in w.respondent_keys}) == 4
     assert [w.scales[s].scored for s in SCALES] == [len(w.scale_keys[s]) for s in SCALES]
     assert "keys" not in repr(w)
 

@@ -93,3 +93,18 @@ def test_welsh_headers_differ_and_the_cells_are_the_same(app):
     assert welsh[0] != english[0] and len(welsh[0]) == len(english[0])
     assert [row[6] for row in welsh][1:] == [row[6] for row in english][1:]  # the values
     assert len(welsh) == len(english)
+
+
+def test_a_draft_has_one_benchmark_row_saying_when_it_will_be_shown(app):
+    # A draft stored with national cells (as drafts once were) still shows none of them.
+    report = sample_report(draft=True)
+    with app.app_context():
+        header, *rows = rows_of(render_csv(report, "en"))
+        welsh = rows_of(render_csv(report, "cy"))
+    national = [row for row in rows if row[0] == "National benchmark"]
+    assert national == [["National benchmark", report.quarter, "", "", "", "", "", "Yes",
+                         "The national benchmark is shown when the quarter’s report is issued.", "5"]]
+    organisation = [cell for cell in report.cells if cell.scope != NATIONAL]
+    assert len(rows) == len(organisation) + 1 == len(welsh) - 1
+    # Where the benchmark's rows would be: after the quarter's own, before the trend's.
+    assert rows.index(national[0]) == sum(1 for cell in organisation if cell.quarter == report.quarter)

@@ -9,7 +9,8 @@ from supervision.reports.disclosure import disclose
 from supervision.reports.disclosure_rules import round_count
 from supervision.reports.figures import (AGREEMENT_ITEMS, CATEGORIES, CHECK_IN_ANSWERS, LIKERT, SCALE_BANDS, SCALES,
                                          URGENCIES, Debriefs, MonthStandard, People, QuarterFigures, Reflection,
-                                         ReportInput, ScaleFigures, Supervision, Wellbeing)
+                                         ReportInput, ScaleFigures, Supervision, Wellbeing,
+                                         SINGLE_ITEM_ID)
 from supervision.reports.published import MEASURES, NATIONAL, ORGANISATION, PublishedReport, Reason
 from supervision.reports.quarters import Quarter
 
@@ -32,8 +33,10 @@ def people(**changes) -> People:
 
 
 def survey_keys(keys: frozenset[str]) -> dict:
-    """The same people behind every survey figure: the monthly pulse, the CBI and each scale."""
-    return dict(monthly_keys=keys, cbi_keys=keys, scale_keys={s: keys for s in SCALES})
+    """The same people behind every survey figure: the monthly pulse and each of its items, the CBI
+    and each scale."""
+    return dict(monthly_keys=keys, item_keys={i: keys for i in (SINGLE_ITEM_ID, *AGREEMENT_ITEMS)}, cbi_keys=keys,
+                scale_keys={s: keys for s in SCALES})
 
 
 def wellbeing(**changes) -> Wellbeing:
@@ -60,11 +63,25 @@ def supervision(**changes) -> Supervision:
     return dataclasses.replace(base, **changes)
 
 
+def request_keys(count: int, start: int = 0) -> frozenset[tuple[str, str]]:
+    """(requester, request) keys, each request by a requester of its own."""
+    return frozenset((f"requester-{n:05d}", f"request-key-{n:05d}") for n in range(start, start + count))
+
+
+def debrief_keys(requests: int, accepted: int, held: int, escalated: int, check_ins: int) -> dict:
+    """Rule 5's keys for that many requests, the first of them accepted, held and escalated: the same
+    requests in every quarter built here, so that only a test that changes them sees a change."""
+    return dict(request_keys=request_keys(requests), accepted_keys=request_keys(accepted),
+                held_keys=request_keys(held), escalated_keys=request_keys(escalated),
+                check_in_keys=frozenset((f"requester-{n:05d}", f"check-in-key-{n:05d}:same")
+                                        for n in range(check_ins)))
+
+
 def debriefs(**changes) -> Debriefs:
     base = Debriefs(requests=60, requesters=30, by_urgency={u: 20 for u in URGENCIES},
                     by_category={c: 10 for c in CATEGORIES}, accepted=50, accepted_within_target=40,
                     minutes_to_accept_median=95.0, held=45, minutes_to_debrief_median=1500.0, escalated=10,
-                    check_ins={a: 10 for a in CHECK_IN_ANSWERS}, check_in_people=25)
+                    check_ins={a: 10 for a in CHECK_IN_ANSWERS}, check_in_people=25, **debrief_keys(60, 50, 45, 10, 30))
     return dataclasses.replace(base, **changes)
 
 
@@ -94,15 +111,16 @@ def national(**parts) -> QuarterFigures:
     parts.setdefault("debriefs", debriefs(
         requests=600, requesters=300, by_urgency={u: 200 for u in URGENCIES}, by_category={c: 100 for c in CATEGORIES},
         accepted=500, accepted_within_target=400, held=450, escalated=100, check_ins={a: 100 for a in CHECK_IN_ANSWERS},
-        check_in_people=250))
+        check_in_people=250, **debrief_keys(600, 500, 450, 100, 300)))
     parts.setdefault("reflecting", 400)
     return figures(organisations=10, **parts)
 
 
 def report(organisation: QuarterFigures | None = None, *, national_figures: QuarterFigures | None = None,
-           previous: tuple[QuarterFigures, ...] = (), k: int = 5, draft: bool = False) -> PublishedReport:
+           previous: tuple[QuarterFigures, ...] = (), k: int = 5, draft: bool = False,
+           earlier_cuts: tuple[QuarterFigures, ...] = ()) -> PublishedReport:
     data = ReportInput(organisation=organisation or figures(), national=national_figures or national(),
-                       previous=previous, k=k, draft=draft)
+                       previous=previous, k=k, draft=draft, earlier_cuts=earlier_cuts)
     return disclose(data, organisation_name="Cwm Taf Link Workers")
 
 
@@ -514,8 +532,10 @@ def test_the_same_respondents_may_be_compared():
 def test_one_person_joining_withholds_the_current_quarter():
     # The earlier quarter met k, so its own report may have published it: this quarter's figures,
     # read beside that report, would tell the newcomer's answers.
+    # Debrief figures go by the requests and check-ins behind them: the newcomer's one request and
+    # one answered check-in.
     earlier = figures(PREVIOUS, wellbeing=wellbeing(respondent_keys=respondent_keys(49)),
-                      people=people(people_keys=people_keys(59)))
+                      people=people(people_keys=people_keys(59)), debriefs=debriefs(**debrief_keys(59, 50, 45, 10, 29)))
     published = report(previous=(earlier,))
     for measure, category, kind in (("single_item", "2", "count"), ("single_item", "2", "percent"),
                                     ("burning_out", "", "percent"), ("cbi_mean", "work", "mean"),

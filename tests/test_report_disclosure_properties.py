@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from supervision.reports.disclosure import disclose
 from supervision.reports.figures import (AGREEMENT_ITEMS, CATEGORIES, CHECK_IN_ANSWERS, LIKERT, SCALES, URGENCIES,
                                          Debriefs, MonthStandard, People, QuarterFigures, Reflection, ReportInput,
-                                         ScaleFigures, Supervision, Wellbeing)
+                                         ScaleFigures, Supervision, Wellbeing,
+                                         SINGLE_ITEM_ID)
 from supervision.reports.published import MEASURES, MEASURES_BY_ID, NATIONAL, ORGANISATION, PublishedReport, Reason
 from supervision.reports.quarters import Quarter
 
@@ -31,7 +32,7 @@ def _counts(answers: list[str], categories: tuple[str, ...]) -> dict[str, int]:
 
 @st.composite
 def quarter_figures(draw, quarter: Quarter, *, respondent_ids: frozenset[int], people_ids: frozenset[int],
-                    organisations: int = 1) -> QuarterFigures:
+                    request_ids: frozenset[int] = frozenset(range(30)), organisations: int = 1) -> QuarterFigures:
     link_workers = len(people_ids)
     # Who answered which instrument: the monthly pulse's respondents from one end of the people who
     # answered, the CBI's from the other, and each scale's among the CBI's; so the key sets overlap
@@ -59,7 +60,8 @@ def quarter_figures(draw, quarter: Quarter, *, respondent_ids: frozenset[int], p
         monthly_respondents=monthly, single_item=single_counts, burning_out=sum(single_counts[v] for v in "345"),
         agreement=agreement, cbi_respondents=cbi, scales=scales,
         welsh_respondents=draw(st.integers(0, len(set(monthly_ids) | set(cbi_ids)))),
-        instrument_versions=("cbi 1", "monthly 1"), monthly_keys=_keys_of(monthly_ids), cbi_keys=_keys_of(cbi_ids),
+        instrument_versions=("cbi 1", "monthly 1"), monthly_keys=_keys_of(monthly_ids),
+        item_keys={i: _keys_of(monthly_ids) for i in (SINGLE_ITEM_ID, *AGREEMENT_ITEMS)}, cbi_keys=_keys_of(cbi_ids),
         scale_keys=scale_keys)
     months = tuple(MonthStandard(month=m, link_workers=(lw := draw(st.integers(max(0, link_workers - 2),
                                                                                link_workers))),
@@ -72,14 +74,21 @@ def quarter_figures(draw, quarter: Quarter, *, respondent_ids: frozenset[int], p
     accepted = draw(st.integers(0, len(requests)))
     held = draw(st.integers(0, accepted))
     check_ins = draw(st.lists(st.sampled_from(CHECK_IN_ANSWERS), max_size=len(requests)))
+    escalated = draw(st.integers(0, len(requests)))
+    # The requests' keys, from `request_ids` (at least 30 of them): the first are accepted, held,
+    # escalated and checked in on, so that two quarters drawn from overlapping ids overlap.
+    keys = [f"request-{n}" for n in sorted(request_ids)[:len(requests)]]
     debriefs = Debriefs(
         requests=len(requests), requesters=draw(st.integers(min(1, len(requests)), min(len(requests), 30))),
         by_urgency=_counts([u for u, _ in requests], URGENCIES), by_category=_counts([c for _, c in requests], CATEGORIES),
         accepted=accepted, accepted_within_target=draw(st.integers(0, accepted)),
         minutes_to_accept_median=draw(st.floats(1, 5000)) if accepted else None, held=held,
-        minutes_to_debrief_median=draw(st.floats(1, 50000)) if held else None, escalated=draw(st.integers(0, len(requests))),
+        minutes_to_debrief_median=draw(st.floats(1, 50000)) if held else None, escalated=escalated,
         check_ins=_counts(check_ins, CHECK_IN_ANSWERS), check_in_people=draw(st.integers(min(1, len(check_ins)),
-                                                                                         len(check_ins))))
+                                                                                         len(check_ins))),
+        request_keys=frozenset(keys), accepted_keys=frozenset(keys[:accepted]), held_keys=frozenset(keys[:held]),
+        escalated_keys=frozenset(keys[:escalated]),
+        check_in_keys=frozenset(f"{key}:{answer}" for key, answer in zip(keys, check_ins)))
     answered = len(wellbeing.respondent_keys)
     people = People(link_workers=link_workers, invited=draw(st.integers(answered, answered + 5)),
                     answered=answered, people_keys=frozenset(people_ids))
@@ -104,7 +113,7 @@ def _add(one: QuarterFigures, other: QuarterFigures, organisations: int) -> Quar
         w1.burning_out + w2.burning_out, {i: plus(w1.agreement[i], w2.agreement[i]) for i in AGREEMENT_ITEMS},
         w1.cbi_respondents + w2.cbi_respondents, {s: scale(w1.scales[s], w2.scales[s]) for s in SCALES},
         w1.welsh_respondents + w2.welsh_respondents, w1.instrument_versions, w1.monthly_keys | w2.monthly_keys,
-        w1.cbi_keys | w2.cbi_keys, {s: w1.scale_keys[s] | w2.scale_keys[s] for s in SCALES})
+        {i: w1.item_keys[i] | w2.item_keys[i] for i in w1.item_keys}, w1.cbi_keys | w2.cbi_keys, {s: w1.scale_keys[s] | w2.scale_keys[s] for s in SCALES})
     supervision = Supervision(
         s1.sessions_held + s2.sessions_held, s1.people_attending + s2.people_attending,
         tuple(MonthStandard(a.month, a.link_workers + b.link_workers, a.met + b.met) for a, b in zip(s1.months, s2.months)),
@@ -115,12 +124,18 @@ def _add(one: QuarterFigures, other: QuarterFigures, organisations: int) -> Quar
         plus(d1.by_category, d2.by_category), d1.accepted + d2.accepted, d1.accepted_within_target + d2.accepted_within_target,
         d1.minutes_to_accept_median or d2.minutes_to_accept_median, d1.held + d2.held,
         d1.minutes_to_debrief_median or d2.minutes_to_debrief_median, d1.escalated + d2.escalated,
-        plus(d1.check_ins, d2.check_ins), d1.check_in_people + d2.check_in_people)
+        plus(d1.check_ins, d2.check_ins), d1.check_in_people + d2.check_in_people,
+        d1.request_keys | d2.request_keys, d1.accepted_keys | d2.accepted_keys, d1.held_keys | d2.held_keys,
+        d1.escalated_keys | d2.escalated_keys, d1.check_in_keys | d2.check_in_keys)
     p1, p2 = one.people, other.people
     people = People(p1.link_workers + p2.link_workers, p1.invited + p2.invited, p1.answered + p2.answered,
                     p1.people_keys | p2.people_keys)
     return QuarterFigures(one.quarter, None, organisations, people, wellbeing, supervision, debriefs,
                           Reflection(one.reflection.link_workers_reflecting + other.reflection.link_workers_reflecting))
+
+
+# Ids past any quarter's own, so that a quarter's request ids never run out (quarter_figures takes 30).
+_PADDING = frozenset(range(1000, 1030))
 
 
 def _changed(draw, ids: frozenset[int], fresh: int, joining: int = 6) -> frozenset[int]:
@@ -140,7 +155,7 @@ def report_inputs(draw) -> ReportInput:
     others = draw(st.integers(0, 4))
     if others:
         rest = draw(quarter_figures(CURRENT, respondent_ids=frozenset(range(500, 500 + draw(st.integers(0, 30)))),
-                                    people_ids=frozenset(range(500, 540))))
+                                    people_ids=frozenset(range(500, 540)), request_ids=frozenset(range(500, 530))))
         national = _add(organisation, rest, organisations=1 + others)
     else:
         national = QuarterFigures(**{**organisation.__dict__, "organisation_id": None})
@@ -149,10 +164,12 @@ def report_inputs(draw) -> ReportInput:
     # a person or two apart from each other (but not from the current one) come up often.
     for quarter in CURRENT.previous_ones(draw(st.integers(0, 4))):
         previous.append(draw(quarter_figures(quarter, respondent_ids=_changed(draw, respondent_ids, 100),
-                                             people_ids=_changed(draw, people_ids, 100))))
+                                             people_ids=_changed(draw, people_ids, 100),
+                                             request_ids=_changed(draw, frozenset(range(30)), 100) | _PADDING)))
     # The quarter as earlier month ends cut it, as an admin may have seen it in drafts: fewer people.
     cuts = [draw(quarter_figures(CURRENT, respondent_ids=_changed(draw, respondent_ids, 100, joining=0),
-                                 people_ids=_changed(draw, people_ids, 100, joining=0)))
+                                 people_ids=_changed(draw, people_ids, 100, joining=0),
+                                 request_ids=_changed(draw, frozenset(range(30)), 100, joining=0) | _PADDING))
             for _ in range(draw(st.integers(0, 2)))]
     return ReportInput(organisation=organisation, national=national, previous=tuple(previous), k=k,
                        draft=draw(st.booleans()), earlier_cuts=tuple(cuts))
@@ -213,9 +230,20 @@ def _breakdown_total(f: QuarterFigures, measure: str) -> int:
 
 
 def _keys(f: QuarterFigures, measure: str, category: str) -> frozenset:
-    """The people a cell rests on, by the instrument behind it (independently of the function's own names)."""
-    w = f.wellbeing
-    if measure in ("monthly_respondents", "single_item", "burning_out") or measure.startswith("agreement_"):
+    """The people a cell rests on, by the instrument behind it (independently of the function's own
+    names); a debrief cell, the requests or check-ins in the state it counts."""
+    w, d = f.wellbeing, f.debriefs
+    debrief_keys = {"requests": d.request_keys, "by_urgency": d.request_keys, "by_category": d.request_keys,
+                    "accepted": d.accepted_keys, "accepted_within_target": d.accepted_keys,
+                    "minutes_to_accept": d.accepted_keys, "held": d.held_keys, "minutes_to_debrief": d.held_keys,
+                    "escalated": d.escalated_keys, "check_ins": d.check_in_keys}
+    if measure in debrief_keys:
+        return debrief_keys[measure]
+    if measure in ("single_item", "burning_out"):
+        return w.item_keys[SINGLE_ITEM_ID]
+    if measure.startswith("agreement_"):
+        return w.item_keys[measure.removeprefix("agreement_")]
+    if measure == "monthly_respondents":
         return w.monthly_keys
     if measure == "cbi_respondents":
         return w.cbi_keys

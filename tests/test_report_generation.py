@@ -5,11 +5,16 @@ old files removed; and an admin's draft made from the reports page, marked "Draf
 from __future__ import annotations
 
 import csv
+import html
 import io
 import os
+import re
 from datetime import datetime, timezone
 
 import pytest
+from flask import current_app, render_template_string
+from flask_babel import force_locale
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from supervision.accounts.models import Organisation, Role
@@ -18,10 +23,12 @@ from supervision.extensions import db
 from supervision.reports import generation
 from supervision.reports.generation import file_path, generate, reports_folder
 from supervision.reports.models import FORMATS, LANGUAGES, QuarterlyReport, ReportStatus
-from supervision.reports.published import PublishedReport
+from supervision.reports.published import NATIONAL, PublishedReport
 from supervision.reports.quarters import Quarter
+from supervision.reports.render_html import report_context
 
 from .conftest import post
+from .report_world import Plan, build_world
 
 UTC = timezone.utc
 Q3 = Quarter(2026, 3)
@@ -184,3 +191,59 @@ def test_in_a_quarters_first_month_the_page_says_when_a_draft_can_be_made_and_re
     text = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "govuk-error-summary" in text
     assert "1 Awst 2026" in text and "the first draft can be made" not in text
+
+
+# --- a draft has no national benchmark --------------------------------------------------------------
+
+BENCHMARK_LATER = "The national benchmark is shown when the quarter’s report is issued."
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+
+
+def _pdf_text(content: bytes) -> str:
+    return " ".join(re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def _page_text(report: PublishedReport, language: str) -> str:
+    with current_app.test_request_context("/"), force_locale(language):
+        page = render_template_string('{% include "reports/_report_body.html" %}', **report_context(report))
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def test_a_draft_shows_no_national_benchmark_and_says_when_it_will_be_shown(app, ctx):
+    # Three organisations of a size: the issued report shows the benchmark (test_report_national).
+    world = build_world([Plan("a", 20), Plan("b", 20), Plan("c", 20)], seed=29)
+    organisation = db.session.get(Organisation, world.organisations["a"].id)
+    draft = generate(organisation, world.quarter, status=ReportStatus.draft, now=datetime(2026, 9, 5, tzinfo=UTC))
+    db.session.commit()
+    published = draft.report()
+    assert published.draft and not [cell for cell in published.cells if cell.scope == NATIONAL]
+
+    page = _page_text(published, "en")
+    assert BENCHMARK_LATER in page
+    assert "National benchmark:" not in page  # neither a key figure's benchmark nor a table's column
+    assert "A national benchmark figure is shown only when" not in page
+    rows = _csv_rows(file_path(draft, "en", "csv").read_bytes())
+    national = [row for row in rows if row[0] == "National benchmark"]
+    assert national == [["National benchmark", "2026-Q3", "", "", "", "", "", "Yes", BENCHMARK_LATER, "5"]]
+    # Where the benchmark's rows would be: after the quarter's own, before the trend's.
+    quarters = [row[1] for row in rows[1:]]
+    assert quarters.index("2026-Q3") == 0 and rows.index(national[0]) == quarters.count("2026-Q3")
+    printed = _pdf_text(file_path(draft, "en", "pdf").read_bytes())
+    assert BENCHMARK_LATER in printed and "National benchmark:" not in printed
+    # Welsh: every file was written, and the page renders.
+    assert _page_text(published, "cy") and file_path(draft, "cy", "pdf").exists()
+    assert len(_csv_rows(file_path(draft, "cy", "csv").read_bytes())) == len(rows)
+
+    issued = generate(organisation, world.quarter, status=ReportStatus.issued, now=ISSUED_AT)
+    db.session.commit()
+    shown = [cell for cell in issued.report().cells if cell.scope == NATIONAL and not cell.suppressed]
+    assert shown
+    page = _page_text(issued.report(), "en")
+    assert BENCHMARK_LATER not in page and "National benchmark:" in page
+    rows = _csv_rows(file_path(issued, "en", "csv").read_bytes())
+    assert len([row for row in rows if row[0] == "National benchmark" and row[7] == "No"]) == len(shown)
+    printed = _pdf_text(file_path(issued, "en", "pdf").read_bytes())
+    assert BENCHMARK_LATER not in printed and "National benchmark:" in printed

@@ -479,15 +479,29 @@ def test_no_0_or_100_percent_shown_in_a_sensitive_band(outputs, label):
 # --- rule 5 ---------------------------------------------------------------------------------------------
 
 def _keys(f: QuarterFigures, measure: str, category: str) -> frozenset:
-    """The people a cell rests on: each survey figure by the respondents of its own instrument or scale."""
-    w = f.wellbeing
-    if measure in ("monthly_respondents", "single_item", "burning_out") or measure.startswith("agreement_"):
-        return w.monthly_keys
-    if measure == "cbi_respondents":
-        return w.cbi_keys
-    if measure.startswith("cbi_"):
-        return w.scale_keys[category if measure == "cbi_mean" else measure.removeprefix("cbi_")]
-    return w.respondent_keys if MEASURES_BY_ID[measure].survey else f.people.people_keys
+    """The people a cell rests on: each survey figure by the respondents of its own instrument, item or
+    scale; each debrief figure by those whose requests (or check-ins) in the state it counts stand behind it."""
+    w, d = f.wellbeing, f.debriefs
+    debrief_keys = {"requests": d.request_keys, "by_urgency": d.request_keys, "by_category": d.request_keys,
+                    "accepted": d.accepted_keys, "accepted_within_target": d.accepted_keys,
+                    "minutes_to_accept": d.accepted_keys, "held": d.held_keys, "minutes_to_debrief": d.held_keys,
+                    "escalated": d.escalated_keys, "check_ins": d.check_in_keys}
+    if measure in debrief_keys:
+        keys = debrief_keys[measure]
+    elif measure in ("single_item", "burning_out"):
+        keys = w.item_keys["B1"]
+    elif measure.startswith("agreement_"):
+        keys = w.item_keys[measure.removeprefix("agreement_")]
+    elif measure == "monthly_respondents":
+        keys = w.monthly_keys
+    elif measure == "cbi_respondents":
+        keys = w.cbi_keys
+    elif measure.startswith("cbi_"):
+        keys = w.scale_keys[category if measure == "cbi_mean" else measure.removeprefix("cbi_")]
+    else:
+        keys = w.respondent_keys if MEASURES_BY_ID[measure].survey else f.people.people_keys
+    # Quarters are compared by the people behind them: each answers afresh every quarter.
+    return frozenset(key[0] if isinstance(key, tuple) else key for key in keys)
 
 
 @pytest.mark.parametrize("label", LABELS)
@@ -530,7 +544,8 @@ def test_a_quarter_in_which_one_person_joined_is_withheld_beside_the_last(output
     newcomer = world.organisations["joined"].newcomer_id
     # The world is what it says: the same people answered before, plus one now.
     assert data.organisation.people.people_keys - data.previous[-1].people.people_keys == {newcomer}
-    assert len(data.organisation.wellbeing.respondent_keys ^ data.previous[-1].wellbeing.respondent_keys) == 1
+    assert len({key for key, _response in data.organisation.wellbeing.respondent_keys}
+               ^ {key for key, _response in data.previous[-1].wellbeing.respondent_keys}) == 1
     assert data.previous[-1].people.answered >= report.k
     for measure in ("answered", "monthly_respondents", "sessions_held"):
         assert report.cell(measure).reason == Reason.comparison, measure

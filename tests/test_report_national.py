@@ -8,11 +8,14 @@ from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
+from sqlalchemy import distinct, func, select
 
 from supervision.accounts.models import Organisation
+from supervision.booking.models import Booking, BookingStatus, SupervisionSession
 from supervision.extensions import db
 from supervision.reports.aggregate import quarter_figures, report_input
 from supervision.reports.aggregate_national import contribution, contributions
+from supervision.reports.quarters import Quarter
 from supervision.reports.aggregate_sql import Scope
 from supervision.reports.disclosure import disclose
 from supervision.reports.disclosure_figures import quarter_figures as stage2_figures
@@ -25,7 +28,9 @@ from .conftest import counting_queries
 from .report_world import REPORTED, Plan, build_world
 from .report_samples import sample_report
 
-BASES = ("link_workers", "answered", "monthly", "cbi", "attending", "requesters", "check_in_people")
+# The bases an organisation's own figures count; the bookers, whom no figure counts, are counted in the tests.
+OWN_BASES = ("link_workers", "answered", "monthly", "cbi", "attending", "requesters", "check_in_people")
+BASES = (*OWN_BASES, "bookers")
 
 
 def _own(figures: QuarterFigures) -> dict[str, int]:
@@ -59,7 +64,7 @@ def test_contributions_are_each_organisations_own_people_sized_not_named(app):
         own = [_own(quarter_figures(world.quarter, built.id)) for built in world.organisations.values()]
         assert quarter_figures(world.quarter, world.organisations["six"].id).contributions is None
     assert national.contributions is not None
-    for basis in BASES:
+    for basis in OWN_BASES:
         assert getattr(national.contributions, basis) == contribution([people[basis] for people in own]), basis
     assert national.contributions.link_workers == Contribution(organisations=3, largest=30, second=12)
     assert "contributions" not in repr(national)
@@ -73,9 +78,42 @@ def test_a_draft_counts_contributions_up_to_its_cut_off(app):
         national = quarter_figures(world.quarter, None, until=until)
         whole = quarter_figures(world.quarter, None)
         own = [_own(quarter_figures(world.quarter, built.id, until=until)) for built in world.organisations.values()]
-    for basis in BASES:
+    for basis in OWN_BASES:
         assert getattr(national.contributions, basis) == contribution([people[basis] for people in own]), basis
     assert national.contributions != whole.contributions
+
+
+def _bookers(quarter: Quarter) -> tuple[list[int], int]:
+    """Each organisation's link workers with a booking of its sessions that started in the quarter,
+    and how many they are nationally, each counted once."""
+    within = (SupervisionSession.starts_at >= quarter.start, SupervisionSession.starts_at < quarter.end)
+    bookers = (select(func.count(distinct(Booking.link_worker_id)))
+               .join(SupervisionSession, SupervisionSession.id == Booking.session_id).where(*within))
+    per_organisation = db.session.scalars(bookers.group_by(SupervisionSession.organisation_id)).all()
+    nationally = db.session.scalar(bookers)
+    return list(per_organisation), nationally
+
+
+def test_the_bookers_are_everyone_who_booked_counted_once_nationally(app):
+    with app.app_context():
+        world = build_world([Plan("nine", 9), Plan("twenty", 20), Plan("twelve", 12)], seed=31)
+        quarter = world.quarter
+        # One of the first organisation's bookers also books, and cancels, a session of the second.
+        within = (SupervisionSession.starts_at >= quarter.start, SupervisionSession.starts_at < quarter.end)
+        nine, twenty = world.organisations["nine"].id, world.organisations["twenty"].id
+        person = db.session.scalar(select(Booking.link_worker_id).join(SupervisionSession)
+                                   .where(SupervisionSession.organisation_id == nine, *within).limit(1))
+        session_id = db.session.scalar(select(SupervisionSession.id)
+                                       .where(SupervisionSession.organisation_id == twenty, *within).limit(1))
+        db.session.add(Booking(session_id=session_id, link_worker_id=person, status=BookingStatus.cancelled))
+        db.session.commit()
+        national = quarter_figures(quarter, None)
+        own = [_own(quarter_figures(quarter, built.id)) for built in world.organisations.values()]
+        per_organisation, nationally = _bookers(quarter)
+    assert national.contributions.bookers == contribution(per_organisation)
+    assert national.contributions.bookers_nationally == nationally < sum(per_organisation)
+    # The second organisation's bookers include someone who never attended there.
+    assert sorted(per_organisation) != sorted(people["attending"] for people in own)
 
 
 def test_contributions_take_one_query_whatever_the_data(app):
@@ -115,13 +153,15 @@ def _national_frame(national: QuarterFigures) -> tuple[dict, dict]:
 def _spread(national: QuarterFigures, organisations: int, largest: float, second: float) -> QuarterFigures:
     """The national figures with each basis spread over `organisations`, the two largest bringing
     these shares of its people (everyone, here, is in one organisation only)."""
-    totals = _own(national)
+    bookers = national.contributions.bookers_nationally
+    totals = {**_own(national), "bookers": bookers}
 
     def one(basis: str) -> Contribution:
         people = totals[basis]
         return Contribution(organisations if people else 0, round(people * largest), round(people * second))
 
-    return replace(national, contributions=Contributions(**{basis: one(basis) for basis in BASES}))
+    return replace(national, contributions=Contributions(**{basis: one(basis) for basis in BASES},
+                                                         bookers_nationally=bookers))
 
 
 def test_every_national_figure_and_hidden_total_follows_its_basis(app):
@@ -142,6 +182,31 @@ def test_every_national_figure_and_hidden_total_follows_its_basis(app):
                   ("cbi_mean", "work", "mean"), ("_total_cbi_work", "", "count"), ("people_attending", "", "count"),
                   ("met_standard", "month_3", "count")):
         assert reasons[(NATIONAL, quarter, *shown)] is None, shown
+
+
+def test_cancellations_and_no_shows_are_judged_on_those_who_booked(app):
+    with app.app_context():
+        build_world([Plan(f"org{n}", 30) for n in range(3)], seed=25)
+        national = quarter_figures(REPORTED, None)
+    spread = _spread(national, 3, 0.34, 0.33)
+    attending = spread.contributions.attending
+    third = national.supervision.people_attending - attending.largest - attending.second
+    assert third >= 5  # the attendees are spread: k are left once the two largest are taken away
+    # Those who attend in the third organisation also booked, and cancelled, in each of the two
+    # largest, and nobody else booked: the bookers are the attendees, but the two largest
+    # organisations' bookers are everyone, so the third's cancellations are the national ones
+    # minus theirs.
+    bookers = Contribution(3, attending.largest + third, attending.second + third)
+    spread = replace(spread, contributions=replace(spread.contributions, bookers=bookers,
+                                                   bookers_nationally=national.supervision.people_attending))
+    figures, reasons = _national_frame(spread)
+    few_organisations(reasons, figures, spread, 5)
+    quarter = national.quarter.key
+    for hidden in ("cancelled_by_link_worker", "cancelled_by_supervisor", "no_shows"):
+        assert reasons[(NATIONAL, quarter, hidden, "", "count")] == Reason.few_organisations, hidden
+    for shown in ("sessions_held", "people_attending", "hours_per_link_worker"):
+        kind = "hours" if shown == "hours_per_link_worker" else "count"
+        assert reasons[(NATIONAL, quarter, shown, "", kind)] is None, shown
 
 
 def test_a_reason_already_given_is_kept_and_no_contributions_judges_nothing(app):

@@ -360,3 +360,39 @@ def test_a_report_from_the_real_disclosure_step_renders_every_figure_it_holds(en
     if small:
         assert "Fewer than 5 people are behind this figure." in visible_text(page)
         assert Status.not_shown in {i.status for i in indicators(report)}
+
+
+def test_a_draft_shows_no_benchmark_even_if_stored_with_one_and_says_when_it_will_be_shown(english):
+    # A draft made before drafts stopped carrying the benchmark still has national cells; none shows.
+    draft = sample_report(draft=True)
+    assert any(c.scope == NATIONAL and not c.suppressed for c in draft.cells)
+    page = body_of(draft)
+    text = visible_text(page)
+    later = "The national benchmark is shown when the quarter’s report is issued."
+    assert later in text and "National benchmark" not in re.sub(r'<img [^>]+>', "", page)
+    assert "A draft does not show the national benchmark" in text
+    assert "national benchmark’s answers" not in text  # nor the benchmark's Welsh note
+    # Every table that set the benchmark beside the organisation says so under it instead, the
+    # indicators' among them; and so do the summary's opening and the method notes.
+    tables = [table for table in re.findall(r"<table.*?</table>", body_of(sample_report()), re.S)
+              if "National benchmark" in table]
+    assert text.count(later) == len(tables) + 2
+    issued = visible_text(body_of(sample_report()))
+    assert later not in issued and "National benchmark:" in issued
+
+
+def test_a_draft_s_charts_have_no_benchmark_series_and_say_so(english):
+    """Not even an empty series in the legend, nor "and the national benchmark" in the description."""
+    for name, chart in report_charts(sample_report(draft=True)).items():
+        if name == "trend":
+            continue  # the trend is the organisation's alone, in drafts and issued reports alike
+        assert "National benchmark" not in chart.svg.decode(), name
+        assert "national benchmark" not in chart.description and "for your organisation." in chart.description
+    for name, chart in report_charts(sample_report()).items():
+        if name != "trend":
+            assert "National benchmark" in chart.svg.decode() and "national benchmark" in chart.description
+
+
+def test_a_draft_renders_in_welsh(app):
+    with app.test_request_context("/"), force_locale("cy"):
+        assert "cwtch-report-summary" in body_of(sample_report(draft=True))

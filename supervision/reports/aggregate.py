@@ -7,9 +7,11 @@ keys the comparison rule needs (figures.py); nothing here reads text, names or c
 """
 from __future__ import annotations
 
+import functools
+
 from datetime import datetime
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import Select, distinct, func, select
 
 from ..accounts.models import MIN_REPORT_K, Organisation
 from ..db import utcnow
@@ -19,7 +21,7 @@ from ..reflections.models import Status as ReflectionStatus
 from .aggregate_debriefs import debriefs
 from .aggregate_national import contributions
 from .aggregate_people import headcount, organisations_and_standard, people
-from .aggregate_sql import Scope
+from .aggregate_sql import BoundScope, Scope
 from .aggregate_supervision import supervision
 from .aggregate_wellbeing import wellbeing
 from .figures import QuarterFigures, Reflection, ReportInput
@@ -28,14 +30,20 @@ from .quarters import Quarter
 PREVIOUS_QUARTERS = 4
 
 
+@functools.cache
+def _reflection_statement(organisation: bool) -> Select:
+    """Built once per process for each shape of scope (BoundScope)."""
+    scope = BoundScope(organisation)
+    return (select(func.count(distinct(ReflectionRow.author_id)))
+            .where(ReflectionRow.author_id.in_(headcount(scope, scope.cutoff)),
+                   ReflectionRow.status != ReflectionStatus.draft, scope.within(ReflectionRow.created_at)))
+
+
 def _reflection(scope: Scope) -> Reflection:
     """Link workers of the headcount who wrote at least one reflection in the quarter (created in it,
     and not left a draft)."""
-    reflecting = db.session.scalar(
-        select(func.count(distinct(ReflectionRow.author_id)))
-        .where(ReflectionRow.author_id.in_(headcount(scope, scope.cutoff)),
-               ReflectionRow.status != ReflectionStatus.draft, scope.within(ReflectionRow.created_at))) or 0
-    return Reflection(link_workers_reflecting=reflecting)
+    statement = _reflection_statement(scope.organisation_id is not None)
+    return Reflection(link_workers_reflecting=db.session.scalar(statement, scope.values()) or 0)
 
 
 def quarter_figures(quarter: Quarter, organisation_id: int | None, *,
@@ -45,15 +53,15 @@ def quarter_figures(quarter: Quarter, organisation_id: int | None, *,
     whole quarter. ValueError when `until` is before the quarter began; LookupError for an
     organisation that does not exist."""
     scope = Scope.of(quarter, organisation_id, until)
-    organisations, standard_days = organisations_and_standard(scope)
-    wellbeing_figures = wellbeing(scope)
+    organisations, standard_days, longest_days = organisations_and_standard(scope)
+    wellbeing_figures, answered = wellbeing(scope)
     return QuarterFigures(
         quarter=quarter,
         organisation_id=organisation_id,
         organisations=organisations,
-        people=people(scope, wellbeing_figures.respondent_keys),
+        people=people(scope, answered),
         wellbeing=wellbeing_figures,
-        supervision=supervision(scope, standard_days),
+        supervision=supervision(scope, standard_days, longest_days),
         debriefs=debriefs(scope),
         reflection=_reflection(scope),
         contributions=contributions(scope) if organisation_id is None else None,
@@ -72,8 +80,10 @@ def draft_cutoff(quarter: Quarter, now: datetime) -> datetime | None:
 def report_input(organisation: Organisation, quarter: Quarter, *, draft: bool = False,
                  now: datetime | None = None, drafted_at: datetime | None = None) -> ReportInput:
     """The organisation's quarter beside the national benchmark of the same quarter, with the
-    organisation's previous four quarters for the trend. A draft counts the current quarter (and
-    its benchmark) up to draft_cutoff(now), ValueError when there is none yet; the earlier
+    organisation's previous four quarters for the trend. A draft counts the current quarter up to
+    draft_cutoff(now), ValueError when there is none yet, and has no benchmark: two drafts a month
+    apart would show national figures that differ by everyone who answered nationally in between,
+    perhaps 1 to k - 1 people, which rule 5 never compares; the issued report shows it. The earlier
     quarters are always whole. The earlier cuts (rule 5 only) are the quarter at each month end
     before the report's own cut-off that an admin may have seen in a draft: a draft's own earlier
     ones, or, for an issued report, those up to the cut-off of the quarter's draft made at
@@ -87,7 +97,7 @@ def report_input(organisation: Organisation, quarter: Quarter, *, draft: bool = 
     cuts = [end for end in quarter.month_ends() if seen is not None and end <= seen and end < (until or quarter.end)]
     return ReportInput(
         organisation=quarter_figures(quarter, organisation.id, until=until),
-        national=quarter_figures(quarter, None, until=until),
+        national=None if draft else quarter_figures(quarter, None),
         previous=tuple(quarter_figures(earlier, organisation.id) for earlier in quarter.previous_ones(PREVIOUS_QUARTERS)),
         k=max(organisation.report_k, MIN_REPORT_K),
         draft=draft,

@@ -7,6 +7,11 @@ organisation and family: its cost grows with the quarter's rows as a grouped cou
 with a ranking or a query per organisation. The organisation ids it groups by never leave
 this module: only the number of organisations and the two largest contributions do.
 
+The bookers (those behind the cancellations and no-shows) are counted in the bookings' branch, and
+once more in a branch of one row over every organisation, the one second scan of the bookings: no
+figure counts them, and the national rule needs their exact number (a person who books in two
+organisations counts in both contributions).
+
 The CBI scales have no branch of their own: counting who scored a scale would join every CBI
 answer. Each organisation's CBI respondents bound its scored people from above instead, and an
 overstated contribution only makes the rule stricter (see disclosure_national).
@@ -27,11 +32,11 @@ from .aggregate_people import headcount, rounds_of
 from .aggregate_sql import Scope
 from .figures import Contribution, Contributions
 
-BASES = tuple(field.name for field in fields(Contributions))
+BASES = tuple(field.name for field in fields(Contributions) if field.name != "bookers_nationally")
 
 # The kinds of row of the one statement, one branch each; its columns: kind, organisation, then up
 # to three counts of distinct people, each branch one scan of its rows.
-_HEADCOUNT, _RESPONDENTS, _ATTENDING, _DEBRIEFS = range(4)
+_HEADCOUNT, _RESPONDENTS, _ATTENDING, _DEBRIEFS, _BOOKERS_NATIONALLY = range(5)
 
 
 def _row(kind: int, organisation, *people) -> list:
@@ -65,22 +70,37 @@ def _respondents(scope: Scope) -> Select:
             .group_by(PulseRound.organisation_id))
 
 
-def _attending(scope: Scope) -> Select:
-    """As aggregate_supervision's people attending. The conditions on the booking and the session
-    are counted, not filtered: filtered, SQLite picks the sessions by status over every quarter
-    rather than by organisation and start, and takes twice as long."""
-    attended = and_(Booking.attendance == Attendance.attended, SupervisionSession.status == SessionStatus.active)
-    return (select(*_row(_ATTENDING, SupervisionSession.organisation_id, _distinct(Booking.link_worker_id, attended)))
+def _bookings(scope: Scope, kind: int, organisation, *people) -> Select:
+    """The bookings of the sessions that started in the quarter, as aggregate_supervision counts
+    them, whatever became of the booking or the session."""
+    return (select(*_row(kind, organisation, *people))
             .select_from(SupervisionSession).join(Booking, Booking.session_id == SupervisionSession.id)
             .where(scope.within(SupervisionSession.starts_at),
-                   *scope.of_organisation(SupervisionSession.organisation_id))
+                   *scope.of_organisation(SupervisionSession.organisation_id)))
+
+
+def _attending(scope: Scope) -> Select:
+    """As aggregate_supervision's people attending, and the bookers: every link worker with a
+    booking, whose cancellations and no-shows those figures count. The conditions on the booking
+    and the session are counted, not filtered: filtered, SQLite picks the sessions by status over
+    every quarter rather than by organisation and start, and takes twice as long."""
+    attended = and_(Booking.attendance == Attendance.attended, SupervisionSession.status == SessionStatus.active)
+    return (_bookings(scope, _ATTENDING, SupervisionSession.organisation_id,
+                      _distinct(Booking.link_worker_id, attended), _distinct(Booking.link_worker_id))
             .group_by(SupervisionSession.organisation_id))
 
 
+def _bookers_nationally(scope: Scope) -> Select:
+    """The bookers counted once over every organisation, one row: someone who books in two counts in
+    both organisations' contributions, and the national rule must not count them twice."""
+    return _bookings(scope, _BOOKERS_NATIONALLY, cast(null(), Integer), _distinct(Booking.link_worker_id))
+
+
 def _debriefs(scope: Scope) -> Select:
-    """Those behind the requests, and those behind answered check-ins."""
+    """Those behind the requests, and those behind check-ins answered before the cut-off (as
+    aggregate_debriefs reads every state: as at the cut-off)."""
     return (select(*_row(_DEBRIEFS, DebriefRequest.organisation_id, _distinct(DebriefRequest.link_worker_id),
-                         _distinct(DebriefRequest.link_worker_id, DebriefCheckIn.answer.is_not(None))))
+                         _distinct(DebriefRequest.link_worker_id, DebriefCheckIn.answered_at < scope.cutoff)))
             .outerjoin(DebriefCheckIn, DebriefCheckIn.request_id == DebriefRequest.id)
             .where(scope.within(DebriefRequest.created_at), *scope.of_organisation(DebriefRequest.organisation_id))
             .group_by(DebriefRequest.organisation_id))
@@ -96,11 +116,14 @@ def contribution(people: list[int]) -> Contribution:
 def contributions(scope: Scope) -> Contributions:
     """One query, whatever the data. Meant for the national scope; for one organisation it gives
     that organisation's own counts as the largest contributions."""
-    statement = union_all(_headcount(scope), _respondents(scope), _attending(scope), _debriefs(scope))
+    statement = union_all(_headcount(scope), _respondents(scope), _attending(scope), _debriefs(scope),
+                          _bookers_nationally(scope))
     people: dict[str, list[int]] = defaultdict(list)
     names = {_HEADCOUNT: ("link_workers",), _RESPONDENTS: ("answered", "monthly", "cbi"),
-             _ATTENDING: ("attending",), _DEBRIEFS: ("requesters", "check_in_people")}
+             _ATTENDING: ("attending", "bookers"), _DEBRIEFS: ("requesters", "check_in_people"),
+             _BOOKERS_NATIONALLY: ("bookers_nationally",)}
     for kind, _organisation, *counts in db.session.execute(statement):
         for basis, count in zip(names[kind], counts):
             people[basis].append(int(count or 0))
-    return Contributions(**{basis: contribution(people[basis]) for basis in BASES})
+    return Contributions(**{basis: contribution(people[basis]) for basis in BASES},
+                         bookers_nationally=sum(people["bookers_nationally"]))

@@ -7,22 +7,27 @@ score is the mean of the answered items' points (W7 reversed). Comments are neve
 
 One statement: the latest responses are ranked once, in CTEs marked MATERIALIZED (SQLite 3.35+,
 PostgreSQL 12+), and every figure is a branch of one UNION ALL over it, told apart by its kind.
-The only rows per person are the opaque keys rule 5 compares: each instrument's respondents, and
-each CBI scale's (those whose answers scored it), so that every figure is compared by its own.
+The only rows per person are the opaque keys rule 5 compares, and only for one organisation (the
+national benchmark is never compared): each instrument's respondents, each monthly item's and each
+CBI scale's (those whose answers scored it), so that every figure is compared by its own people.
 """
 from __future__ import annotations
 
-from sqlalchemy import (CTE, Float, Integer, Select, String, case, cast, distinct, func, literal_column, null, select,
-                        union_all)
+import functools
+
+from sqlalchemy import (CTE, CompoundSelect, Float, Integer, Select, String, and_, case, cast, distinct,
+                        func, literal_column, null, select, union_all)
 
 from ..extensions import db
-from ..pulse.instruments import CBI, MIN_ANSWERED, SCALE_THRESHOLD, SINGLE_ITEM, SINGLE_ITEM_THRESHOLD
+from ..pulse.instruments import CBI, MIN_ANSWERED, MONTHLY, SCALE_THRESHOLD, SINGLE_ITEM, SINGLE_ITEM_THRESHOLD
 from ..pulse.models import InstrumentKey, PulseAnswer, PulseResponse, PulseRound
-from .aggregate_people import rounds_of
+from .aggregate_people import bound_rounds
 from .aggregate_sql import Scope, as_float
-from .figures import AGREEMENT_ITEMS, LIKERT, SCALES, ScaleFigures, Wellbeing
+from .figures import AGREEMENT_ITEMS, LIKERT, SCALES, SINGLE_ITEM_ID, PersonKey, ScaleFigures, Wellbeing
 
 MONTHLY_ITEMS = (SINGLE_ITEM.id, *AGREEMENT_ITEMS)
+if SINGLE_ITEM.id != SINGLE_ITEM_ID or not all(item in {i.id for i in MONTHLY.items} for item in MONTHLY_ITEMS):
+    raise RuntimeError("the report's monthly items must be the monthly pulse's")
 _REVERSED = tuple(item.id for item in CBI.items if item.reverse)
 # Each CBI item's first letter names its scale (P1, W7, C3): the database reads the scale off the
 # id rather than matching it against every item, which costs most of the survey figures' time.
@@ -32,19 +37,20 @@ if any(item.scale is None or _SCALE_OF_LETTER[item.id[0]] != item.scale.value fo
     raise RuntimeError("every CBI item's first letter must name its scale, one letter per scale")
 
 # The kinds of row of the one statement; its columns: kind, instrument, key, value, people, mean, high.
-_VERSIONS, _MONTHLY, _SCALES, _WELSH, _KEYS, _SCALE_KEYS = range(6)
+_VERSIONS, _MONTHLY, _SCALES, _PEOPLE, _KEYS = range(5)
 
 
-def _latest(scope: Scope) -> CTE:
+def _latest(organisation: bool, draft: bool) -> CTE:
     """Each person's most recent submitted response to each instrument in the quarter, computed once
     per statement however many branches read it. The quarter's responses are set apart first: ranked
     straight from the tables, SQLite walks every response of every quarter in respondent order."""
+    rounds = bound_rounds(organisation, draft)
     scoped = (
         select(PulseResponse.id.label("response_id"), PulseResponse.respondent_key, PulseResponse.instrument,
                PulseResponse.instrument_version, PulseResponse.language, PulseRound.month,
                PulseRound.id.label("round_id"))
         .join(PulseRound, PulseRound.id == PulseResponse.round_id)
-        .where(PulseResponse.submitted.is_(True), *rounds_of(scope))
+        .where(PulseResponse.submitted.is_(True), *rounds)
     ).cte("scoped").prefix_with("MATERIALIZED")
     ranked = select(
         scoped.c.response_id, scoped.c.respondent_key, scoped.c.instrument, scoped.c.instrument_version,
@@ -96,13 +102,19 @@ def _scored(latest: CTE) -> CTE:
         .where(latest.c.instrument == InstrumentKey.cbi)
     ).subquery("points")
     per_response = (
-        select(points.c.respondent_key, points.c.scale, func.count().label("answered"),
+        select(points.c.response_id, points.c.respondent_key, points.c.scale, func.count().label("answered"),
                func.sum(points.c.points).label("total"))
         .group_by(points.c.response_id, points.c.respondent_key, points.c.scale)
     ).subquery("per_response")
     letters = {scale: letter for letter, scale in _SCALE_OF_LETTER.items()}
     needed = case({letters[scale.value]: count for scale, count in MIN_ANSWERED.items()}, value=per_response.c.scale)
     return select(per_response).where(per_response.c.answered >= needed).cte("scored").prefix_with("MATERIALIZED")
+
+
+def _survey_key(respondent_key, response_id):
+    """(respondent key, response id) as one text value, split again in Python: rule 5 compares people
+    across quarters, and within one quarter their responses too."""
+    return respondent_key.concat(":").concat(response_id)
 
 
 def _scales(scored: CTE) -> Select:
@@ -114,38 +126,66 @@ def _scales(scored: CTE) -> Select:
             .group_by(scored.c.scale))
 
 
-def _scale_keys(scored: CTE) -> Select:
-    """Whose answers scored each scale: the scale as its position in SCALES. Each person has one
-    latest CBI response, so one row per person and scale."""
-    position = case({letter: SCALES.index(scale) for letter, scale in _SCALE_OF_LETTER.items()}, value=scored.c.scale)
-    return select(*_row(_SCALE_KEYS, key=scored.c.respondent_key, value=position))
+def _people(latest: CTE) -> Select:
+    """Those who answered either instrument (`value`), and those of them whose responses were in Welsh."""
+    return select(*_row(_PEOPLE, value=func.count(distinct(latest.c.respondent_key)),
+                        people=func.count(distinct(case((latest.c.language == "cy", latest.c.respondent_key))))))
 
 
-def _welsh(latest: CTE) -> Select:
-    return select(*_row(_WELSH, people=func.count(distinct(case((latest.c.language == "cy",
-                                                                  latest.c.respondent_key))))))
+def _bits(column, positions: dict[str, int]):
+    """A sum of these over a response's distinct items (or scales) is the set of them, one bit each."""
+    return func.sum(case({name: 1 << position for name, position in positions.items()}, value=column, else_=0))
 
 
-def _keys(latest: CTE) -> Select:
-    """Each instrument's respondents: everyone with a submitted response to it in the quarter has
-    one latest response to it, so one row per person and instrument."""
-    return select(*_row(_KEYS, instrument=latest.c.instrument, key=latest.c.respondent_key))
+def _keys(latest: CTE, scored: CTE) -> list[Select]:
+    """The keys rule 5 compares, one row per person and instrument (each person has one latest
+    response to each): its `value` holds which monthly items they answered (the items are optional,
+    so one item's people may differ from another's), or which CBI scales their answers scored, as
+    bits of MONTHLY_ITEMS' or SCALES' positions."""
+    key = _survey_key(latest.c.respondent_key, latest.c.response_id)
+    items = _bits(PulseAnswer.item, {item: MONTHLY_ITEMS.index(item) for item in MONTHLY_ITEMS})
+    scales = _bits(scored.c.scale, {letter: SCALES.index(scale) for letter, scale in _SCALE_OF_LETTER.items()})
+    return [select(*_row(_KEYS, instrument=latest.c.instrument, key=key, value=bits))
+            .select_from(latest).outerjoin(table, join_on).where(latest.c.instrument == instrument)
+            .group_by(latest.c.instrument, latest.c.respondent_key, latest.c.response_id)
+            for instrument, bits, table, join_on in (
+                (InstrumentKey.monthly, items, PulseAnswer, and_(PulseAnswer.response_id == latest.c.response_id,
+                                                                  PulseAnswer.item.in_(MONTHLY_ITEMS))),
+                (InstrumentKey.cbi, scales, scored, scored.c.response_id == latest.c.response_id))]
 
 
-def wellbeing(scope: Scope) -> Wellbeing:
-    """One query whatever the number of responses: the respondents by instrument and version, the
-    monthly distributions, the CBI scales, those in Welsh and the respondent keys (per instrument
-    and per scale), over one materialised ranking of the latest responses."""
-    latest = _latest(scope)
+def _split(key: str) -> PersonKey:
+    respondent, _, response = key.partition(":")
+    return respondent, response
+
+
+@functools.cache
+def _statement(organisation: bool, draft: bool) -> CompoundSelect:
+    """The one statement, built once per process for each shape of scope (one organisation or all
+    of them; whole quarter or a draft), its values bound at execution: building it costs more than
+    an organisation's SQL takes to run."""
+    latest = _latest(organisation, draft)
     scored = _scored(latest)
-    rows = db.session.execute(union_all(_versions(latest), _monthly(latest), _scales(scored), _welsh(latest),
-                                        _keys(latest), _scale_keys(scored))).all()
+    branches = [_versions(latest), _monthly(latest), _scales(scored), _people(latest)]
+    if organisation:
+        branches += _keys(latest, scored)
+    return union_all(*branches)
+
+
+def wellbeing(scope: Scope) -> tuple[Wellbeing, int]:
+    """The survey figures, and how many people answered either instrument. One query whatever the
+    number of responses: the respondents by instrument and version, the monthly distributions, the
+    CBI scales, those who answered and those in Welsh and, for an organisation, the keys (per
+    instrument, monthly item and scale), over one materialised ranking of the latest responses."""
+    statement = _statement(scope.organisation_id is not None, scope.draft_until is not None)
+    rows = db.session.execute(statement, scope.values()).all()
     monthly = {item: dict.fromkeys(LIKERT, 0) for item in MONTHLY_ITEMS}
     scored: dict[str, tuple[int, float | None, int]] = {}
     by_version: list[tuple[InstrumentKey, str, int]] = []
-    welsh = 0
-    keys: dict[InstrumentKey, set[str]] = {instrument: set() for instrument in InstrumentKey}
-    scale_keys: dict[str, set[str]] = {scale: set() for scale in SCALES}
+    welsh = answered = 0
+    keys: dict[InstrumentKey, set[PersonKey]] = {instrument: set() for instrument in InstrumentKey}
+    item_keys: dict[str, set[PersonKey]] = {item: set() for item in MONTHLY_ITEMS}
+    scale_keys: dict[str, set[PersonKey]] = {scale: set() for scale in SCALES}
     for kind, instrument, key, value, people, mean, high in rows:
         if kind == _VERSIONS:
             by_version.append((InstrumentKey(instrument), key, people))
@@ -154,12 +194,15 @@ def wellbeing(scope: Scope) -> Wellbeing:
                 monthly[key][str(value)] = people
         elif kind == _SCALES:
             scored[_SCALE_OF_LETTER[key]] = (people, as_float(mean), int(high))
-        elif kind == _WELSH:
-            welsh = people or 0
-        elif kind == _KEYS:
-            keys[InstrumentKey(instrument)].add(key)
+        elif kind == _PEOPLE:
+            welsh, answered = people or 0, value or 0
         else:
-            scale_keys[SCALES[value]].add(key)
+            instrument, person = InstrumentKey(instrument), _split(key)
+            keys[instrument].add(person)
+            names, sets = (MONTHLY_ITEMS, item_keys) if instrument == InstrumentKey.monthly else (SCALES, scale_keys)
+            for position, name in enumerate(names):
+                if (value or 0) >> position & 1:
+                    sets[name].add(person)
     respondents = {key: 0 for key in InstrumentKey}
     for instrument, _version, people in by_version:
         respondents[instrument] += people
@@ -179,6 +222,7 @@ def wellbeing(scope: Scope) -> Wellbeing:
         welsh_respondents=welsh,
         instrument_versions=tuple(sorted({f"{instrument.value} {version}" for instrument, version, _ in by_version})),
         monthly_keys=frozenset(keys[InstrumentKey.monthly]),
+        item_keys={item: frozenset(item_keys[item]) for item in MONTHLY_ITEMS},
         cbi_keys=frozenset(keys[InstrumentKey.cbi]),
         scale_keys={scale: frozenset(scale_keys[scale]) for scale in SCALES},
-    )
+    ), answered

@@ -18,7 +18,7 @@ from ..charts import CHART_OPTIONS, govuk_style, render_svg
 from ..pulse.instruments import SCALE_LABELS, Scale
 from ..pulse.trend import one_decimal
 from .figures import LIKERT, SCALES
-from .labels import MONTH, display_percent, quarter_short_label
+from .labels import MONTH, display_percent, quarter_short_label, shows_benchmark
 from .published import NATIONAL, ORGANISATION, PublishedReport
 
 # GOV.UK colours; series also differ in dash pattern (lines) or in position and legend (bars), so colour
@@ -71,7 +71,8 @@ def _mean_formatter(value: float | None) -> str:
 
 def _scope_series(chart, report: PublishedReport, measure: str, categories: tuple[str, ...], kind: str,
                   formatter) -> None:
-    for scope in (ORGANISATION, NATIONAL):
+    # A draft shows no benchmark (labels.shows_benchmark): not even an empty series in the legend.
+    for scope in (ORGANISATION, NATIONAL) if shows_benchmark(report) else (ORGANISATION,):
         values = [_value(report, measure, category, kind, scope=scope) for category in categories]
         name = _("Your organisation") if scope == ORGANISATION else _("National benchmark")
         chart.add(name, values, formatter=formatter)
@@ -85,7 +86,9 @@ def single_item_chart(report: PublishedReport) -> Chart:
     return _render("single-item", chart, title, _(
         "Bar chart of the percentage of people who gave each answer to the burnout question, for your "
         "organisation and the national benchmark. Figures not shown are left out. The same figures are in "
-        "the table below."))
+        "the table below.") if shows_benchmark(report) else _(
+        "Bar chart of the percentage of people who gave each answer to the burnout question, for your "
+        "organisation. Figures not shown are left out. The same figures are in the table below."))
 
 
 def cbi_chart(report: PublishedReport) -> Chart:
@@ -95,7 +98,10 @@ def cbi_chart(report: PublishedReport) -> Chart:
     _scope_series(chart, report, "cbi_mean", SCALES, "mean", _mean_formatter)
     return _render("cbi", chart, title, _(
         "Bar chart of the mean score on each Copenhagen Burnout Inventory scale, for your organisation and "
-        "the national benchmark. Figures not shown are left out. The same figures are in the table below."))
+        "the national benchmark. Figures not shown are left out. The same figures are in the table below.")
+        if shows_benchmark(report) else _(
+        "Bar chart of the mean score on each Copenhagen Burnout Inventory scale, for your organisation. "
+        "Figures not shown are left out. The same figures are in the table below."))
 
 
 def supervision_chart(report: PublishedReport) -> Chart:
@@ -107,7 +113,10 @@ def supervision_chart(report: PublishedReport) -> Chart:
     return _render("supervision", chart, title, _(
         "Bar chart of the percentage of link workers who met the supervision standard at the end of each month "
         "of the quarter, for your organisation and the national benchmark. Figures not shown are left out. "
-        "The same figures are in the table below."))
+        "The same figures are in the table below.") if shows_benchmark(report) else _(
+        "Bar chart of the percentage of link workers who met the supervision standard at the end of each month "
+        "of the quarter, for your organisation. Figures not shown are left out. The same figures are in the "
+        "table below."))
 
 
 # The trend chart's lines: (measure, category, label), all percentages of the organisation.

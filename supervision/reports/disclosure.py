@@ -2,14 +2,16 @@
 report may publish, each a figure or the reason it is `*` (DESIGN.md rules 1 to 5 and 9).
 
 No database, no Flask, no clock: the same input always gives the same report. The opaque keys of
-people and respondents are compared here (rule 5) and go no further.
+people and respondents are compared here (rule 5) and go no further. A draft's input has no
+national benchmark, and its report no national cell.
 """
 from __future__ import annotations
 
 from .disclosure_figures import Figure, Ratio, comparison_keys, quarter_figures
 from .disclosure_national import few_organisations
-from .disclosure_rules import (Address, Reasons, comparable_with_all, complement, follow_counts, one_decimal, percent,
-                               primary_reason, quarters_shown, ratio_reason, round_count, uniform_distributions)
+from .disclosure_rules import (Address, Reasons, comparable_with_all, complement, follow_counts, one_decimal, people_of,
+                               percent, primary_reason, quarters_shown, ratio_reason, round_count,
+                               uniform_distributions)
 from .figures import QuarterFigures, ReportInput
 from .published import MEASURES, NATIONAL, ORGANISATION, Cell, PublishedReport, Reason
 
@@ -24,7 +26,11 @@ def disclose(data: ReportInput, *, organisation_name: str) -> PublishedReport:
     previous = tuple(sorted(data.previous, key=lambda f: f.quarter))
     if any(f.quarter >= current.quarter for f in previous):
         raise ValueError("the trend's quarters must come before the quarter reported on")
-    frames = [(ORGANISATION, current), (NATIONAL, data.national), *((ORGANISATION, f) for f in previous)]
+    national = data.national
+    # A draft has no benchmark (aggregate.report_input), so no national cell: rule 3 then has no
+    # national figure to take an organisation's figure from, and the national rule nothing to judge.
+    benchmark = [] if national is None else [(NATIONAL, national)]
+    frames = [(ORGANISATION, current), *benchmark, *((ORGANISATION, f) for f in previous)]
 
     figures: dict[Address, Figure] = {}
     ratios: dict[Address, Ratio] = {}
@@ -40,14 +46,15 @@ def disclose(data: ReportInput, *, organisation_name: str) -> PublishedReport:
     # After rule 5, so that a trend quarter not shown reads `comparison` throughout, whatever its bands.
     uniform_distributions(reasons, figures, frame_keys)
     # The national benchmark's own rule (disclosure_national), before rule 3, which then protects what it hides.
-    few_organisations(reasons, figures, data.national, k)
+    if national is not None:
+        few_organisations(reasons, figures, national, k)
     national_pairs = [((ORGANISATION,) + address[1:], address) for address in figures if address[0] == NATIONAL]
     follow_counts(reasons, figures)
     # Rule 3 can suppress a national count, whose median must then go too, and that national
     # median can in turn need rule 3 against the organisation's: until nothing changes.
     while True:
         complement(reasons, figures, frame_keys, national_pairs, k,
-                   single_organisation=data.national.organisations <= 1)
+                   single_organisation=national is not None and national.organisations <= 1)
         if not follow_counts(reasons, figures):
             break
     for address, ratio in ratios.items():
@@ -98,15 +105,19 @@ def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current:
     current_key = current.quarter.key
     for comparison, group in sorted(bases[current_key]):
         basis, keys = bases[current_key][(comparison, group)], comparison_keys(current, comparison)
-        everything_before = [(f.quarter.key, bases[f.quarter.key][(comparison, group)], comparison_keys(f, comparison))
+        # Quarters by their people; the cuts of this quarter by their responses too (comparable).
+        everything_before = [(f.quarter.key, bases[f.quarter.key][(comparison, group)],
+                              people_of(comparison_keys(f, comparison)))
                              for f in reversed(previous)]  # newest first
         trend = [candidate for candidate in everything_before
                  if _published(published_before, figures, candidate[0], (comparison, group))]
-        before = [*((quarter_basis, quarter_keys) for _, quarter_basis, quarter_keys in everything_before),
-                  *((cut_basis[(comparison, group)], comparison_keys(cut, comparison))
-                    for cut, cut_basis in zip(earlier_cuts, cut_bases))]
-        withheld = not comparable_with_all((basis, keys), before, k)
-        shown = quarters_shown(None if withheld else (basis, keys), trend, k)
+        cuts = [(cut_basis[(comparison, group)], comparison_keys(cut, comparison))
+                for cut, cut_basis in zip(earlier_cuts, cut_bases)]
+        withheld = not (comparable_with_all((basis, people_of(keys)),
+                                            ((quarter_basis, quarter_keys) for _, quarter_basis, quarter_keys
+                                             in everything_before), k)
+                        and comparable_with_all((basis, keys), cuts, k))
+        shown = quarters_shown(None if withheld else (basis, people_of(keys)), trend, k)
         for address, figure in figures.items():
             scope, quarter = address[:2]
             if scope != ORGANISATION or (figure.comparison, figure.group) != (comparison, group):

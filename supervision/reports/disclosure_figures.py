@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .figures import AGREEMENT_ITEMS, CATEGORIES, CHECK_IN_ANSWERS, LIKERT, SCALE_BANDS, SCALES, URGENCIES
-from .figures import QuarterFigures
+from .figures import SINGLE_ITEM_ID, QuarterFigures
 
 # The single item's scoring (instruments.md): 3 or more is "burning out". Kept here rather than
 # imported from pulse.instruments, which pulls in Flask-Babel; this stage stays pure.
@@ -21,9 +21,18 @@ BURNING_OUT = ("3", "4", "5")
 # Rule 5 compares each figure across quarters by the keys of the people behind it; these name them.
 RESPONDENTS = "respondents"  # wellbeing.respondent_keys: everyone who answered either instrument
 MONTHLY = "monthly"  # wellbeing.monthly_keys
+ITEM = "item:"  # + a monthly item: wellbeing.item_keys[item], those who answered it
 CBI = "cbi"  # wellbeing.cbi_keys
 SCALE = "scale:"  # + a scale: wellbeing.scale_keys[scale]
 PEOPLE = "people"  # people.people_keys
+# Debrief figures are compared by the requests behind them, each by those in its own state at the
+# cut-off, as (requester, request): across quarters by the requesters, and between cuts of a quarter
+# by those whose requests changed (made, accepted, held, escalated), however many requests each.
+REQUESTS = "requests"  # debriefs.request_keys
+ACCEPTED = "accepted"  # debriefs.accepted_keys
+HELD = "held"  # debriefs.held_keys
+ESCALATED = "escalated"  # debriefs.escalated_keys
+CHECK_INS = "check_ins"  # debriefs.check_in_keys
 
 Slot = tuple[str, str]  # (measure, category) of a count within one scope and quarter
 
@@ -142,8 +151,12 @@ def comparison_keys(f: QuarterFigures, comparison: str) -> frozenset:
     w = f.wellbeing
     if comparison.startswith(SCALE):
         return w.scale_keys[comparison.removeprefix(SCALE)]
+    if comparison.startswith(ITEM):
+        return w.item_keys[comparison.removeprefix(ITEM)]
     return {RESPONDENTS: w.respondent_keys, MONTHLY: w.monthly_keys, CBI: w.cbi_keys,
-            PEOPLE: f.people.people_keys}[comparison]
+            PEOPLE: f.people.people_keys, REQUESTS: f.debriefs.request_keys, ACCEPTED: f.debriefs.accepted_keys,
+            HELD: f.debriefs.held_keys, ESCALATED: f.debriefs.escalated_keys,
+            CHECK_INS: f.debriefs.check_in_keys}[comparison]
 
 
 def _survey(group: str, basis: int, comparison: str) -> dict:
@@ -163,12 +176,14 @@ def _band(measure: str, counts: dict[str, int], basis: int, comparison: str) -> 
 def _wellbeing(f: QuarterFigures) -> list[Figure]:
     w = f.wellbeing
     answered_single = sum(w.single_item[v] for v in LIKERT)
-    # Each figure is compared by its own respondents: the monthly pulse's, the CBI's, or a scale's.
+    # Each figure is compared by its own respondents: the monthly pulse's, a monthly item's (they
+    # are optional), the CBI's, or a scale's.
+    single = ITEM + SINGLE_ITEM_ID
     figures = [Figure("monthly_respondents", "", "count", w.monthly_respondents,
                       **_survey("monthly", w.monthly_respondents, MONTHLY)),
-               *_band("single_item", {v: w.single_item[v] for v in LIKERT}, w.monthly_respondents, MONTHLY),
+               *_band("single_item", {v: w.single_item[v] for v in LIKERT}, w.monthly_respondents, single),
                Figure("burning_out", "", "count", w.burning_out, uniform_total=answered_single, uniform_zero=True,
-                      **_survey("single_item", min(w.monthly_respondents, answered_single), MONTHLY)),
+                      **_survey("single_item", min(w.monthly_respondents, answered_single), single)),
                Figure("cbi_respondents", "", "count", w.cbi_respondents, **_survey("cbi", w.cbi_respondents, CBI))]
     for scale in SCALES:
         scored, bands = w.scales[scale].scored, {b: w.scales[scale].bands[b] for b in SCALE_BANDS}
@@ -177,7 +192,7 @@ def _wellbeing(f: QuarterFigures) -> list[Figure]:
                     *_band(f"cbi_{scale}", bands, scored, SCALE + scale)]
     for item in AGREEMENT_ITEMS:
         figures += _band(f"agreement_{item}", {v: w.agreement[item][v] for v in LIKERT}, w.monthly_respondents,
-                         MONTHLY)
+                         ITEM + item)
     return figures
 
 
@@ -212,23 +227,31 @@ def taken_over(requesters: int, requests: int) -> int:
 
 def _debriefs(f: QuarterFigures) -> list[Figure]:
     d = f.debriefs
-    requesters = dict(basis=d.requesters, comparison=PEOPLE, comparison_basis=d.requesters, group="requesters")
-    checked = dict(basis=d.check_in_people, comparison=PEOPLE, comparison_basis=d.check_in_people,
+
+    # Rule 1's people are the requesters (or those who answered check-ins), who must meet k in both
+    # quarters; rule 5 compares each figure by the requests in its own state at the cut-off (a new
+    # request by someone who already asked, or one more accepted, is a change of one).
+    def by(comparison: str) -> dict:
+        return dict(basis=d.requesters, comparison=comparison, comparison_basis=d.requesters, group="requesters")
+
+    requests, accepted, held = by(REQUESTS), by(ACCEPTED), by(HELD)
+    checked = dict(basis=d.check_in_people, comparison=CHECK_INS, comparison_basis=d.check_in_people,
                    group="check_in_people")
     check_ins_total = sum(d.check_ins[a] for a in CHECK_IN_ANSWERS)
-    return [Figure("requests", "", "count", d.requests, **requesters),
-            *(Figure("by_urgency", u, "count", d.by_urgency[u], uniform_total=d.requests, **requesters)
+    return [Figure("requests", "", "count", d.requests, **requests),
+            *(Figure("by_urgency", u, "count", d.by_urgency[u], uniform_total=d.requests, **requests)
               for u in URGENCIES),
-            *(Figure("by_category", c, "count", d.by_category[c], uniform_total=d.requests, **requesters)
+            *(Figure("by_category", c, "count", d.by_category[c], uniform_total=d.requests, **requests)
               for c in CATEGORIES),
-            Figure("accepted", "", "count", d.accepted, **requesters),
-            Figure("accepted_within_target", "", "count", d.accepted_within_target, **requesters),
+            # Whether within target is settled when a request is accepted: the accepted ones tell it.
+            Figure("accepted", "", "count", d.accepted, **accepted),
+            Figure("accepted_within_target", "", "count", d.accepted_within_target, **accepted),
             Figure("minutes_to_accept", "", "minutes", d.minutes_to_accept_median,
-                   **{**requesters, "basis": taken_over(d.requesters, d.accepted)}, over=("accepted", "")),
-            Figure("held", "", "count", d.held, **requesters),
+                   **{**accepted, "basis": taken_over(d.requesters, d.accepted)}, over=("accepted", "")),
+            Figure("held", "", "count", d.held, **held),
             Figure("minutes_to_debrief", "", "minutes", d.minutes_to_debrief_median,
-                   **{**requesters, "basis": taken_over(d.requesters, d.held)}, over=("held", "")),
-            Figure("escalated", "", "count", d.escalated, **requesters),
+                   **{**held, "basis": taken_over(d.requesters, d.held)}, over=("held", "")),
+            Figure("escalated", "", "count", d.escalated, **by(ESCALATED)),
             # "Worse" for every check-in would tell the employer how each person felt.
             *(Figure("check_ins", a, "count", d.check_ins[a], uniform_total=check_ins_total, **checked)
               for a in CHECK_IN_ANSWERS),

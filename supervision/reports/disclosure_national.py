@@ -15,7 +15,8 @@ HIDDEN_TOTAL = "_total_"
 # Each national figure's basis: the people who stand behind it, whose spread over the organisations
 # decides whether it may be shown. Those figures with a rule-1 basis (disclosure_figures) have it;
 # the others take the people whose records they count: the headcount for the people and reflection
-# figures and the supervision standard's months, those who attended for the other supervision figures.
+# figures and the supervision standard's months, those who attended for the sessions and hours, and
+# those who booked for the cancellations and no-shows: the people whose bookings those count.
 Basis = tuple[Callable[[Contributions], Contribution], Callable[[QuarterFigures], int]]
 _LINK_WORKERS: Basis = (lambda c: c.link_workers, lambda f: f.people.link_workers)
 _ANSWERED: Basis = (lambda c: c.answered, lambda f: f.people.answered)
@@ -23,6 +24,15 @@ _MONTHLY: Basis = (lambda c: c.monthly, lambda f: f.wellbeing.monthly_respondent
 _ATTENDING: Basis = (lambda c: c.attending, lambda f: f.supervision.people_attending)
 _REQUESTERS: Basis = (lambda c: c.requesters, lambda f: f.debriefs.requesters)
 _CHECKED: Basis = (lambda c: c.check_in_people, lambda f: f.debriefs.check_in_people)
+
+
+def _bookers(figures: QuarterFigures) -> int:
+    """The bookers' national number: no figure counts them, so stage 1 counts them with the
+    contributions (0 without them, which would hide; few_organisations judges nothing then anyway)."""
+    return 0 if figures.contributions is None else figures.contributions.bookers_nationally
+
+
+_BOOKERS: Basis = (lambda c: c.bookers, _bookers)
 _BASES: dict[str, Basis] = {
     "link_workers": _LINK_WORKERS, "invited": _LINK_WORKERS, "answered": _ANSWERED, "welsh_respondents": _ANSWERED,
     "monthly_respondents": _MONTHLY,
@@ -34,8 +44,9 @@ _BASES: dict[str, Basis] = {
     **{f"agreement_{item}": (lambda c: c.monthly, lambda f, item=item: sum(f.wellbeing.agreement[item].values()))
        for item in AGREEMENT_ITEMS},
     "cbi_respondents": (lambda c: c.cbi, lambda f: f.wellbeing.cbi_respondents),
-    "sessions_held": _ATTENDING, "people_attending": _ATTENDING, "cancelled_by_link_worker": _ATTENDING,
-    "cancelled_by_supervisor": _ATTENDING, "no_shows": _ATTENDING, "hours_per_link_worker": _ATTENDING,
+    "sessions_held": _ATTENDING, "people_attending": _ATTENDING, "hours_per_link_worker": _ATTENDING,
+    # A cancellation or a no-show is a booking's, and not everyone who books attends.
+    "cancelled_by_link_worker": _BOOKERS, "cancelled_by_supervisor": _BOOKERS, "no_shows": _BOOKERS,
     "reflecting": _LINK_WORKERS,
     **{measure: _REQUESTERS for measure in ("requests", "by_urgency", "by_category", "accepted",
                                             "accepted_within_target", "minutes_to_accept", "held",

@@ -130,9 +130,24 @@ def ratio_reason(ratio: Ratio, denominator: Figure, numerator_reason: Reason | N
     return Reason.no_data if round_count(int(denominator.raw or 0)) == 0 else None
 
 
+def person(key: object) -> object:
+    """The person a key stands for: a survey key is (respondent key, response id); any other key
+    (a user id, a request) is its own."""
+    return key[0] if isinstance(key, tuple) else key
+
+
+def people_of(keys: frozenset) -> frozenset:
+    """The people behind keys, whatever their responses: quarters are compared by who stands behind
+    them, since everyone answers afresh each quarter."""
+    return frozenset(person(key) for key in keys)
+
+
 def comparable(one: frozenset, other: frozenset, k: int) -> bool:
-    """Rule 5: the same people, or so many different ones that no one person's answers stand out."""
-    return one == other or len(one ^ other) >= k
+    """Rule 5: the same people, or so many different ones that no one person's answers stand out.
+    Survey keys carry the response too, so one person answering again between two cuts of a quarter
+    is a change of one person, not of none (nor of two)."""
+    changed = people_of(one ^ other)
+    return not changed or len(changed) >= k
 
 
 def comparable_with_all(current: tuple[int, frozenset], before: Iterable[tuple[int, frozenset]], k: int) -> bool:

@@ -17,10 +17,17 @@ from .quarters import Quarter
 LIKERT = ("1", "2", "3", "4", "5")  # the single item's and S1–S3's answers, as category keys
 SCALES = ("personal", "work", "client")  # the CBI scales (pulse.instruments.Scale values)
 SCALE_BANDS = ("under_50", "50_or_more")  # CBI scale score bands; 50 or more: moderate or higher burnout
+SINGLE_ITEM_ID = "B1"  # the single burnout item (pulse.instruments.SINGLE_ITEM; checked in aggregate_wellbeing)
 AGREEMENT_ITEMS = ("S1", "S2", "S3")
 URGENCIES = ("today", "three_days", "this_week")  # debriefs.models.Urgency values
 CATEGORIES = ("client_death", "safeguarding", "aggression", "disclosure", "suicide_concern", "other")
 CHECK_IN_ANSWERS = ("better", "same", "worse")  # debriefs.models.CheckInAnswer values
+
+
+# Rule 5's opaque keys: (a person, what of theirs stands behind the figure), e.g. (respondent key,
+# response id) or (requester, request). Quarters are compared by the people (disclosure_rules.people_of);
+# the cuts of one quarter by the pairs too, as the people whose part changed.
+PersonKey = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -31,7 +38,7 @@ class People:
     invited: int  # distinct people invited to any survey round of the quarter
     answered: int  # distinct people who submitted at least one survey response in the quarter
     # Opaque keys of the link workers counted in `link_workers` (user ids): rule 5 only.
-    people_keys: frozenset[int] = field(repr=False)
+    people_keys: frozenset[int] = field(repr=False)  # an organisation's only; empty nationally
 
 
 @dataclass(frozen=True)
@@ -56,15 +63,18 @@ class Wellbeing:
     scales: dict[str, ScaleFigures]  # SCALES → figures
     welsh_respondents: int  # people whose responses behind these figures were in Welsh
     instrument_versions: tuple[str, ...]  # e.g. ("cbi 1", "monthly 1")
-    # Opaque keys (pulse respondent keys), rule 5 only: each figure is compared across quarters by
-    # the people behind it, so that a change among the CBI's respondents is never hidden in, or
-    # blamed on, the monthly pulse's.
-    monthly_keys: frozenset[str] = field(repr=False)  # the monthly pulse's respondents
-    cbi_keys: frozenset[str] = field(repr=False)  # the CBI's respondents
-    scale_keys: dict[str, frozenset[str]] = field(repr=False)  # SCALES → those whose answers scored it
+    # Opaque keys, rule 5 only, each (pulse respondent key, response id) for the person's latest
+    # response behind the figure: each figure is compared by the people behind it, so that a change
+    # among the CBI's respondents is never hidden in, or blamed on, the monthly pulse's; and within a
+    # quarter by their responses too, so that someone answering again between two drafts shows as a
+    # change. Only an organisation's figures carry them: the national benchmark is never compared.
+    monthly_keys: frozenset[PersonKey] = field(repr=False)  # the monthly pulse's respondents
+    item_keys: dict[str, frozenset[PersonKey]] = field(repr=False)  # monthly items → those who answered it
+    cbi_keys: frozenset[PersonKey] = field(repr=False)  # the CBI's respondents
+    scale_keys: dict[str, frozenset[PersonKey]] = field(repr=False)  # SCALES → those whose answers scored it
 
     @property
-    def respondent_keys(self) -> frozenset[str]:
+    def respondent_keys(self) -> frozenset[PersonKey]:
         """Everyone behind these figures: those who answered, and the Welsh count, are of them all."""
         return self.monthly_keys | self.cbi_keys
 
@@ -106,6 +116,16 @@ class Debriefs:
     escalated: int
     check_ins: dict[str, int]  # CHECK_IN_ANSWERS → answered check-ins of these requests
     check_in_people: int  # distinct link workers behind those answers
+    # Opaque keys, rule 5 only, each (requester, request id): each figure is compared across
+    # quarters by the requesters behind it, and across cuts of a quarter by their requests too,
+    # whose set changes within a quarter where the people's hardly does: one more request by
+    # someone who already asked, or one more accepted, is a change of that one person. Every state
+    # is as at the cut-off (aggregate_debriefs). Empty nationally: never compared.
+    request_keys: frozenset[PersonKey] = field(repr=False)  # the requests made
+    accepted_keys: frozenset[PersonKey] = field(repr=False)  # of them, those accepted before the cut-off
+    held_keys: frozenset[PersonKey] = field(repr=False)  # those whose debrief was completed before it
+    escalated_keys: frozenset[PersonKey] = field(repr=False)  # those escalated before it
+    check_in_keys: frozenset[PersonKey] = field(repr=False)  # the answered check-ins: "check-in id:answer"
 
 
 @dataclass(frozen=True)
@@ -134,8 +154,14 @@ class Contributions:
     monthly: Contribution  # the monthly pulse's respondents
     cbi: Contribution  # the CBI's respondents, also the bound of each scale's scored people
     attending: Contribution  # link workers who attended supervision
+    # Link workers with a booking of the quarter's sessions, whatever came of it: the people behind
+    # the cancellations and no-shows, of whom those attending are only some.
+    bookers: Contribution
     requesters: Contribution  # link workers behind debrief requests
     check_in_people: Contribution  # link workers behind answered check-ins
+    # The bookers' exact national number, counted beside the contributions since no figure counts
+    # them (every other basis's is a figure's own). 0, if ever left out, hides what it would judge.
+    bookers_nationally: int = 0
 
 
 @dataclass(frozen=True)
@@ -157,7 +183,9 @@ class ReportInput:
     """Everything stage 2 needs for one organisation's report."""
 
     organisation: QuarterFigures  # the quarter reported on
-    national: QuarterFigures  # the same quarter, every organisation
+    # The same quarter, every organisation. None in a draft, which shows no benchmark: the national
+    # figures of two drafts a month apart are never compared (rule 5), and could differ by one person.
+    national: QuarterFigures | None
     previous: tuple[QuarterFigures, ...]  # the organisation's 4 quarters before it, oldest first
     k: int  # the organisation's report_k, never below 5
     draft: bool  # True: the quarter so far, regenerated by an admin; not final

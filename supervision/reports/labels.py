@@ -19,7 +19,7 @@ from ..debriefs.models import Category, CheckInAnswer, Urgency
 from ..pulse.instruments import INSTRUMENTS, ITEMS_BY_ID, OPTIONS, SCALE_LABELS, SCALE_THRESHOLD, Format, Scale
 from ..pulse.trend import one_decimal
 from .disclosure_national import MINIMUM_ORGANISATIONS
-from .published import NATIONAL, ORGANISATION, Cell, Reason
+from .published import NATIONAL, ORGANISATION, Cell, PublishedReport, Reason
 from .quarters import Quarter
 
 SECTION = {
@@ -36,6 +36,17 @@ SCOPE = {
     ORGANISATION: _l("Your organisation"),
     NATIONAL: _l("National benchmark"),
 }
+
+# Where a draft's benchmark would be: a draft shows none (aggregate.report_input), so that two drafts
+# a month apart never set national figures a handful of people apart side by side.
+BENCHMARK_WHEN_ISSUED = _l("The national benchmark is shown when the quarter’s report is issued.")
+
+
+def shows_benchmark(report: PublishedReport) -> bool:
+    """Whether a report shows the national benchmark: an issued one does, a draft never, even one
+    stored with national cells before drafts stopped carrying them."""
+    return not report.draft
+
 
 MEASURE = {
     "link_workers": _l("Link workers"),

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from ..pulse.instruments import CITATIONS, THRESHOLD_CITATION
-from .labels import (MEASURE, SCOPE, category_short_label, instrument_version_label, quarter_label, reason_text,
-                     threshold_note)
+from .labels import (BENCHMARK_WHEN_ISSUED, MEASURE, SCOPE, category_short_label, instrument_version_label,
+                     quarter_label, reason_text, shows_benchmark, threshold_note)
 from .published import MEASURES, MEASURES_BY_ID, NATIONAL, ORGANISATION, PublishedReport
 
 
@@ -64,7 +64,10 @@ def _hidden_groups(report: PublishedReport) -> tuple[HiddenGroup, ...]:
     # Grouped by the words shown, not only the reason: a hidden median time reads differently from
     # a hidden count with the same reason.
     groups: dict[tuple, list] = {}
+    benchmark = shows_benchmark(report)
     for cell in report.suppressed_cells():
+        if cell.scope == NATIONAL and not benchmark:
+            continue  # a draft stored with national cells: the draft shows none of them
         words = reason_text(cell.reason, report.k, cell.kind)
         groups.setdefault((cell.scope, cell.quarter, cell.reason, words), []).append(cell)
     order = {quarter: position for position, quarter in enumerate((report.quarter, *reversed(report.previous_quarters)))}
@@ -82,6 +85,8 @@ def _welsh_note(report: PublishedReport) -> str | None:
              _("Your organisation’s answers may include some given in Welsh.")),
             (NATIONAL, _("Some of the national benchmark’s answers were given in Welsh."),
              _("The national benchmark may include answers given in Welsh."))):
+        if scope == NATIONAL and not shows_benchmark(report):
+            continue  # a draft shows no benchmark, even one stored with it
         try:
             cell = report.cell("welsh_respondents", scope=scope)
         except KeyError:
@@ -110,8 +115,9 @@ def method_notes(report: PublishedReport, shown) -> MethodNotes:
           "that would tell you how every one of them answered.", none="0%", all="100%"),
         _("A figure is shown beside the same figure for another quarter, here or in another report, only when "
           "each had at least %(k)s people behind it and those people were either the same or differed by at least "
-          "%(k)s. Each figure is compared by its own people: those who answered that survey, or the link "
-          "workers.", k=k),
+          "%(k)s. Each figure is compared by its own people: those who answered that survey or question, those "
+          "who asked for debriefs, or the link workers. Between two versions of the same quarter, someone who "
+          "answered again or asked for another debrief counts as one of those who differ.", k=k),
         _("The national benchmark covers every organisation using Cwtch, in the same quarter. The figures cannot "
           "be filtered or broken down in any other way."),
         _("This report shows nothing finer than the quarter, no free text and no figure about any one person. "
@@ -123,6 +129,11 @@ def method_notes(report: PublishedReport, shown) -> MethodNotes:
     if report.draft:
         rules.append(_("This is a draft of the quarter’s whole months so far. Its figures will change before the "
                        "report is issued."))
+    if not shows_benchmark(report):
+        rules.append(" ".join((
+            _("A draft does not show the national benchmark: the national figures of two drafts a month apart "
+              "could differ by only a few people, and setting them side by side could reveal those people’s "
+              "answers."), str(BENCHMARK_WHEN_ISSUED))))
     citations = tuple((_("Single-item burnout measure"), reference) for reference in CITATIONS["monthly"]) + tuple(
         (_("Copenhagen Burnout Inventory"), reference) for reference in CITATIONS["cbi"])
     return MethodNotes(

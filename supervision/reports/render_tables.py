@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from ..pulse.instruments import SCALE_LABELS, Scale
 from .charts import TREND_LINES, Chart, trend_line_label, trend_quarters
 from .figures import AGREEMENT_ITEMS, CATEGORIES, CHECK_IN_ANSWERS, LIKERT, SCALE_BANDS, SCALES, URGENCIES
-from .labels import MEASURE, SCOPE, SECTION, category_label, display_value, quarter_label, reason_text, threshold_note
+from .labels import (BENCHMARK_WHEN_ISSUED, MEASURE, SCOPE, SECTION, category_label, display_value, quarter_label,
+                     reason_text, shows_benchmark, threshold_note)
 from .published import NATIONAL, ORGANISATION, PublishedReport
 
 
@@ -42,6 +43,7 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
     chart: Chart | None = None  # drawn from the same figures, shown above the table
+    note: str | None = None  # under the table: a draft's word on the benchmark column it leaves out
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -68,6 +70,9 @@ class Section:
 
 def figure(report: PublishedReport, measure: str, category: str = "", kind: str = "count", *,
            scope: str = ORGANISATION, quarter: str | None = None) -> Figure:
+    """The figure as shown; absent when the report has none, as a draft has no national figure."""
+    if scope == NATIONAL and not shows_benchmark(report):
+        return Figure("–", absent=True)
     try:
         cell = report.cell(measure, category, kind, scope=scope, quarter=quarter)
     except KeyError:
@@ -83,11 +88,15 @@ def figure(report: PublishedReport, measure: str, category: str = "", kind: str 
 
 def _table(report: PublishedReport, table_id: str, caption: str, row_header: str, columns, rows,
            chart: Chart | None = None) -> Table:
+    """A draft leaves out the benchmark's column, and says under the table when it will be shown."""
+    benchmark = shows_benchmark(report)
+    kept = tuple(column for column in columns if benchmark or column[1] != NATIONAL)
     built = tuple(
         Row(label, tuple(figure(report, measure, category, column_kind or row_kind or "count", scope=scope)
-                         for _header, scope, column_kind in columns))
+                         for _header, scope, column_kind in kept))
         for label, measure, category, row_kind in rows)
-    return Table(table_id, caption, row_header, tuple(header for header, _scope, _kind in columns), built, chart)
+    note = None if kept == columns else str(BENCHMARK_WHEN_ISSUED)
+    return Table(table_id, caption, row_header, tuple(header for header, _scope, _kind in kept), built, chart, note)
 
 
 def _side_by_side() -> tuple:
