@@ -293,29 +293,27 @@ def test_a_draft_stops_at_its_cut_off(app, world):
         quarter_figures(Q1, world["ogmore"].id, until=Q1.start)
 
 
-def test_the_standard_window_is_half_open(app, make):
-    """Met when the session started in (moment − standard, moment]: exactly 30 days before the end of
-    January is too early; exactly at the month's end counts."""
-    organisation = make.organisation(supervision_standard_days=30)
+def _one_too_early_and_one_just_in_time(app, make, standard_days: int):
+    """An organisation with that standard and two link workers: one attended a session exactly the
+    standard before the end of January, the other a second later."""
+    organisation = make.organisation(supervision_standard_days=standard_days)
     early, on_time = (make.user(Role.link_worker, organisation=organisation) for _ in range(2))
     supervisor = make.user(Role.supervisor, organisation=organisation)
     for person in (early, on_time, supervisor):
         joined(app, person, at(1, 1, year=2025))
     one = make.session_type(supervisor)
-    end_of_january = Q1.month_ends()[0]
-    make.booking(make.supervision_session(one, end_of_january - timedelta(days=30)), early, attendance="attended")
-    make.booking(make.supervision_session(one, end_of_january - timedelta(days=30) + timedelta(seconds=1)),
-                 on_time, attendance="attended")
-    # Nationally each session is held to its own organisation's standard: 14 days for this one.
-    fortnightly = make.organisation(supervision_standard_days=14)
-    late, in_time = (make.user(Role.link_worker, organisation=fortnightly) for _ in range(2))
-    their_supervisor = make.user(Role.supervisor, organisation=fortnightly)
-    for person in (late, in_time, their_supervisor):
-        joined(app, person, at(1, 1, year=2025))
-    theirs = make.session_type(their_supervisor)
-    make.booking(make.supervision_session(theirs, end_of_january - timedelta(days=14)), late, attendance="attended")
-    make.booking(make.supervision_session(theirs, end_of_january - timedelta(days=14) + timedelta(seconds=1)),
-                 in_time, attendance="attended")
+    standard_before = Q1.month_ends()[0] - timedelta(days=standard_days)
+    make.booking(make.supervision_session(one, standard_before), early, attendance="attended")
+    make.booking(make.supervision_session(one, standard_before + timedelta(seconds=1)), on_time, attendance="attended")
+    return organisation
+
+
+def test_the_standard_window_is_half_open(app, make):
+    """Met when the session started in (moment − standard, moment]: exactly 30 days before the end of
+    January is too early; a second later counts. Nationally each session is held to its own
+    organisation's standard: 14 days for the second organisation."""
+    organisation = _one_too_early_and_one_just_in_time(app, make, 30)
+    _one_too_early_and_one_just_in_time(app, make, 14)
     with app.app_context():
         months = quarter_figures(Q1, organisation.id).supervision.months
         national = quarter_figures(Q1, None).supervision.months
