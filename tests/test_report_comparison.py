@@ -101,6 +101,22 @@ def test_answering_again_between_two_cuts_of_a_quarter_is_a_change_of_one_person
                  .cell("single_item", "3")) == 10
 
 
+def test_a_newcomer_beside_people_who_answered_again_is_still_one_newcomer():
+    """Four answered again since the draft's cut and one joined: five people's part changed, but the
+    respondents differ by one, whose answers the two versions could give away."""
+    keys = frozenset((f"respondent-{n:03d}", f"response-{n:03d}") for n in range(50))
+    again = {(f"respondent-{n:03d}", f"response-again-{n:03d}") for n in range(4)}
+    now = (keys - {(f"respondent-{n:03d}", f"response-{n:03d}") for n in range(4)}) | again | {
+        ("respondent-newcomer", "response-newcomer")}
+    cut = figures(wellbeing=wellbeing(respondent_keys=keys))
+    published = _report(figures(wellbeing=wellbeing(respondent_keys=now)), earlier_cuts=(cut,))
+    assert shown(published.cell("single_item", "3")) == "* comparison"
+    # Five newcomers are enough, whoever else answered again.
+    five = now | {(f"respondent-new-{n}", f"response-new-{n}") for n in range(4)}
+    published = _report(figures(wellbeing=wellbeing(respondent_keys=five)), earlier_cuts=(cut,))
+    assert shown(published.cell("single_item", "3")) == 10
+
+
 def test_each_cbi_scale_is_compared_by_those_whose_answers_scored_it():
     same = respondent_keys(50)
     scale_keys = {s: same for s in SCALES} | {"work": _one_person_more(same)}

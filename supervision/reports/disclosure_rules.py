@@ -144,10 +144,12 @@ def people_of(keys: frozenset) -> frozenset:
 
 def comparable(one: frozenset, other: frozenset, k: int) -> bool:
     """Rule 5: the same people, or so many different ones that no one person's answers stand out.
-    Survey keys carry the response too, so one person answering again between two cuts of a quarter
-    is a change of one person, not of none (nor of two)."""
-    changed = people_of(one ^ other)
-    return not changed or len(changed) >= k
+    Keys may carry what of each person's stands behind the figure (a response, a request), so two
+    tests, each passed by no change or a change of at least k people: the people themselves (one
+    newcomer beside four who answered again is still one newcomer), and the people whose part
+    changed (one person answering again between two cuts of a quarter is a change of one person)."""
+    return all(not changed or len(changed) >= k
+               for changed in (people_of(one) ^ people_of(other), people_of(one ^ other)))
 
 
 def comparable_with_all(current: tuple[int, frozenset], before: Iterable[tuple[int, frozenset]], k: int) -> bool:
