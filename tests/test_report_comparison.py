@@ -304,16 +304,32 @@ def _with_published_before(current, previous, published_before):
     return stage2.disclose(data, organisation_name="Cwm Taf Link Workers")
 
 
+def _as_issued(earlier, withheld=frozenset(), changed=frozenset()) -> dict:
+    """`earlier`'s quarter as its own issued report stored it: the cells a trend would show, with
+    `withheld` (measure, category) withheld there under rule 5, and `changed` cells published with
+    another value (someone has left since)."""
+    trend = _with_published_before(figures(), (earlier,), None)
+    stored = {}
+    for cell in trend.cells:
+        if cell.scope == "organisation" and cell.quarter == PREVIOUS.key:
+            if (cell.measure, cell.category) in withheld:
+                cell = dataclasses.replace(cell, value=None, reason=Reason.comparison)
+            elif (cell.measure, cell.category, cell.kind) in changed:
+                cell = dataclasses.replace(cell, value=cell.value + 5)
+            stored[(cell.measure, cell.category, cell.kind)] = cell
+    return {PREVIOUS.key: stored}
+
+
 def test_a_trend_leaves_out_what_an_earlier_quarters_own_report_withheld_or_never_issued():
     earlier = figures(PREVIOUS)  # the same people as the current quarter: comparable by their keys
     trend_cell = ("single_item", "2", "count")
     # Published in its own report: shown in the trend.
-    shown_report = _with_published_before(figures(), (earlier,), {PREVIOUS.key: frozenset()})
+    shown_report = _with_published_before(figures(), (earlier,), _as_issued(earlier))
     assert shown(shown_report.cell(*trend_cell, quarter=PREVIOUS.key)) not in ("* comparison",)
     # Its own report withheld the monthly figures (rule 5 against the quarter before it, or a draft):
     # they never reappear beside later quarters, though its CBI figures, published, still may.
     withheld = frozenset({("single_item", "2"), ("monthly_respondents", "")})
-    hidden_report = _with_published_before(figures(), (earlier,), {PREVIOUS.key: withheld})
+    hidden_report = _with_published_before(figures(), (earlier,), _as_issued(earlier, withheld))
     for measure, category, kind in (("single_item", "2", "count"), ("single_item", "4", "count"),
                                     ("monthly_respondents", "", "count")):
         assert shown(hidden_report.cell(measure, category, kind, quarter=PREVIOUS.key)) == "* comparison", measure
@@ -327,6 +343,19 @@ def test_a_trend_leaves_out_what_an_earlier_quarters_own_report_withheld_or_neve
     assert shown(never.cell(*trend_cell)) != "* comparison"
 
 
+def test_a_trend_shows_an_earlier_quarter_only_as_its_own_report_published_it():
+    """Worked out again today, the quarter has lost someone (an account deleted, a link worker who
+    left): a figure that now differs from the one its report published would tell the two apart."""
+    earlier = figures(PREVIOUS)
+    changed = {("single_item", "2", "count"), ("cbi_mean", "work", "mean")}
+    published = _with_published_before(figures(), (earlier,), _as_issued(earlier, changed=changed))
+    for measure, category, kind in changed:
+        assert shown(published.cell(measure, category, kind, quarter=PREVIOUS.key)) == "* comparison", measure
+        assert shown(published.cell(measure, category, kind)) != "* comparison", measure
+    assert shown(published.cell("single_item", "3", "count", quarter=PREVIOUS.key)) == 10
+    assert shown(published.cell("cbi_mean", "personal", "mean", quarter=PREVIOUS.key)) == 45.3
+
+
 def test_generation_reads_what_each_earlier_issued_report_withheld(app, make):
     from supervision.reports.generation import published_before
 
@@ -335,8 +364,8 @@ def test_generation_reads_what_each_earlier_issued_report_withheld(app, make):
     make.quarterly_report(organisation, "2026-Q2", files=False, status="draft")
     with app.app_context():
         stored_q1 = db.session.scalar(select(QuarterlyReport).where(QuarterlyReport.quarter == 1))
-        expected = frozenset((c.measure, c.category) for c in stored_q1.report().cells
-                             if c.scope == "organisation" and c.quarter == "2026-Q1" and c.reason == Reason.comparison)
+        expected = {(c.measure, c.category, c.kind): c for c in stored_q1.report().cells
+                    if c.scope == "organisation" and c.quarter == "2026-Q1"}
         found = published_before(organisation.id, [Quarter(2026, 1), Quarter(2026, 2), Quarter(2025, 4)])
     # Only the issued quarter; a draft is not a report anyone outside its admins read as issued.
     assert set(found) == {"2026-Q1"} and found["2026-Q1"] == expected

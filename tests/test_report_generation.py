@@ -17,10 +17,11 @@ from flask_babel import force_locale
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from supervision.accounts.models import Organisation, Role
+from supervision.accounts.models import Organisation, Role, User
 from supervision.audit.models import AuditEvent
 from supervision.extensions import db
 from supervision.reports import generation
+from supervision.reports.aggregate import quarter_figures
 from supervision.reports.generation import file_path, generate, reports_folder
 from supervision.reports.models import FORMATS, LANGUAGES, QuarterlyReport, ReportStatus
 from supervision.reports.published import NATIONAL, PublishedReport
@@ -247,3 +248,28 @@ def test_a_draft_shows_no_national_benchmark_and_says_when_it_will_be_shown(app,
     assert len([row for row in rows if row[0] == "National benchmark" and row[7] == "No"]) == len(shown)
     printed = _pdf_text(file_path(issued, "en", "pdf").read_bytes())
     assert BENCHMARK_LATER not in printed and "National benchmark:" in printed
+
+
+def test_a_trend_shows_an_earlier_quarter_as_its_own_report_published_it_though_someone_left(app, ctx):
+    """The July report's trend works April to June out again from today's data. A link worker who
+    has left since is out of it: wherever that changes a figure the June report published, the
+    trend withholds it, so that the two reports side by side do not tell that person's part."""
+    world = build_world([Plan("a", 25)], seed=31, quarters=2)
+    organisation = db.session.get(Organisation, world.organisations["a"].id)
+    june = generate(organisation, Q3.previous_ones(1)[0], status=ReportStatus.issued,
+                    now=datetime(2026, 7, 1, 8, tzinfo=UTC))
+    db.session.commit()
+    before = {(c.measure, c.category, c.kind): c for c in june.report().cells
+              if c.scope == "organisation" and c.quarter == "2026-Q2"}
+    counted = quarter_figures(Q3.previous_ones(1)[0], organisation.id).people.people_keys
+    assert len(counted) == 23 and before[("link_workers", "", "count")].value == 25  # rounded to 5
+    leaver = db.session.get(User, min(counted))
+    leaver.active = False
+    db.session.commit()
+    september = generate(organisation, Q3, status=ReportStatus.issued, now=ISSUED_AT).report()
+    trend = [c for c in september.cells if c.scope == "organisation" and c.quarter == "2026-Q2"]
+    assert september.cell("link_workers", quarter="2026-Q2").suppressed  # 22 would round to 20
+    for cell in trend:
+        if not cell.suppressed:
+            assert cell.value == before[(cell.measure, cell.category, cell.kind)].value, cell
+    assert any(not cell.suppressed for cell in trend)

@@ -7,13 +7,15 @@ national benchmark, and its report no national cell.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .disclosure_figures import Figure, Ratio, comparison_keys, quarter_figures
 from .disclosure_national import few_organisations
 from .disclosure_rules import (Address, Reasons, comparable_with_all, complement, follow_counts, one_decimal, people_of,
                                percent, primary_reason, quarters_shown, ratio_reason, round_count,
                                uniform_distributions)
 from .figures import QuarterFigures, ReportInput
-from .published import MEASURES, NATIONAL, ORGANISATION, Cell, PublishedReport, Reason
+from .published import MEASURES, NATIONAL, ORGANISATION, Cell, CellKey, PublishedReport, Reason
 
 MINIMUM_K = 5  # DESIGN.md rule 1: an organisation may raise k, never lower it
 
@@ -62,8 +64,10 @@ def disclose(data: ReportInput, *, organisation_name: str) -> PublishedReport:
         numerator, denominator = ((scope, quarter, *slot, "count") for slot in (ratio.numerator, ratio.denominator))
         reasons[address] = ratio_reason(ratio, figures[denominator], reasons[numerator], reasons[denominator], k)
 
-    cells = tuple(_cell(address, reasons[address], figures, ratios)
-                  for scope, f in frames for address in _addresses(scope, f.quarter.key))
+    trend = {f.quarter.key for f in previous}
+    cells = tuple(_as_published(cell, data.published_before) if cell.quarter in trend else cell
+                  for scope, f in frames for cell in (_cell(address, reasons[address], figures, ratios)
+                                                      for address in _addresses(scope, f.quarter.key)))
     return PublishedReport(
         organisation_name=organisation_name, quarter=current.quarter.key,
         previous_quarters=tuple(f.quarter.key for f in previous), k=k, draft=data.draft,
@@ -83,7 +87,7 @@ def _bases(figures: QuarterFigures) -> dict[tuple[str, str], int]:
 
 def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current: QuarterFigures,
                       previous: tuple[QuarterFigures, ...], earlier_cuts: tuple[QuarterFigures, ...], k: int,
-                      published_before: dict[str, frozenset[tuple[str, str]]] | None = None) -> None:
+                      published_before: dict[str, dict[CellKey, Cell]] | None = None) -> None:
     """Rule 5, in place, on the figures that rules 1, 2 and 4 left published, once per group of
     figures sharing the figure that must meet k, so that a breakdown and its total go together.
 
@@ -127,17 +131,32 @@ def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current:
                 reasons[address] = Reason.comparison
 
 
-def _published(published_before: dict[str, frozenset[tuple[str, str]]] | None, figures: dict[Address, Figure],
+def _published(published_before: dict[str, dict[CellKey, Cell]] | None, figures: dict[Address, Figure],
                quarter: str, comparison_group: tuple[str | None, str]) -> bool:
-    """Whether the quarter's own issued report published this group of figures (True when unknown)."""
+    """Whether the quarter's own issued report published this group of figures, not withholding it
+    under rule 5 (True when unknown)."""
     if published_before is None:
         return True
-    withheld = published_before.get(quarter)
-    if withheld is None:
+    stored = published_before.get(quarter)
+    if stored is None:
         return False  # never issued: its figures have never been read, and a trend is no place to start
-    return not any((figure.measure, figure.category) in withheld for (scope, figure_quarter, *_), figure in figures.items()
-                   if scope == ORGANISATION and figure_quarter == quarter
-                   and (figure.comparison, figure.group) == comparison_group)
+    members = [(figure.measure, figure.category, figure.kind) for (scope, figure_quarter, *_), figure in figures.items()
+               if scope == ORGANISATION and figure_quarter == quarter
+               and (figure.comparison, figure.group) == comparison_group]
+    return not any(stored[key].reason == Reason.comparison for key in members if key in stored)
+
+
+def _as_published(cell: Cell, published_before: dict[str, dict[CellKey, Cell]] | None) -> Cell:
+    """A trend quarter's cell as its own issued report published it, or withheld. The trend is worked
+    out again from today's data, which may have lost someone since (an account deleted, answers past
+    their retention, a link worker who left): a value that differs from the one already published
+    would tell the two apart, and so that person's figures."""
+    if published_before is None or cell.suppressed:
+        return cell
+    stored = published_before.get(cell.quarter, {}).get((cell.measure, cell.category, cell.kind))
+    if stored is not None and stored.value == cell.value:
+        return cell
+    return replace(cell, value=None, reason=Reason.comparison)
 
 
 def _cell(address: Address, reason: Reason | None, figures: dict[Address, Figure],

@@ -11,8 +11,12 @@ Every dict has every category of its fixed breakdown, zero included (DESIGN.md r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .quarters import Quarter
+
+if TYPE_CHECKING:  # published.py imports this module
+    from .published import Cell, CellKey
 
 LIKERT = ("1", "2", "3", "4", "5")  # the single item's and S1–S3's answers, as category keys
 SCALES = ("personal", "work", "client")  # the CBI scales (pulse.instruments.Scale values)
@@ -192,7 +196,8 @@ class ReportInput:
     # The same quarter of the organisation cut off at earlier month ends: figures an admin may have
     # seen in drafts. Compared with (rule 5), never shown.
     earlier_cuts: tuple[QuarterFigures, ...] = ()
-    # What each earlier quarter's own issued report published: quarter key → the (measure, category)
-    # cells it withheld under rule 5. A quarter missing here had no issued report. None: not known
-    # (an input built by hand), and the trend is judged on the keys alone.
-    published_before: dict[str, frozenset[tuple[str, str]]] | None = None
+    # What each earlier quarter's own issued report published: quarter key → its cells of its own
+    # figures by (measure, category, kind), each shown or withheld with its reason. A quarter missing
+    # here had no issued report. None: not known (an input built by hand), and the trend is judged
+    # on the keys alone.
+    published_before: dict[str, dict[CellKey, Cell]] | None = None

@@ -30,7 +30,7 @@ from ..extensions import db
 from .aggregate import draft_cutoff, report_input
 from .disclosure import disclose
 from .models import FORMATS, LANGUAGES, QuarterlyReport, ReportStatus, _file_stem
-from .published import ORGANISATION, PublishedReport, Reason
+from .published import ORGANISATION, Cell, CellKey, PublishedReport
 from .quarters import Quarter
 from .render_csv import render_csv
 from .render_pdf import render_pdf
@@ -118,21 +118,21 @@ def _published(organisation: Organisation, quarter: Quarter, *, draft: bool, now
     return disclose(data, organisation_name=organisation.name)
 
 
-def published_before(organisation_id: int, quarters: list[Quarter]) -> dict[str, frozenset[tuple[str, str]]]:
-    """For each of these quarters issued for the organisation, the (measure, category) of its own
-    figures that its report withheld under rule 5 (see disclosure._compare_quarters). One query."""
+def published_before(organisation_id: int, quarters: list[Quarter]) -> dict[str, dict[CellKey, Cell]]:
+    """For each of these quarters issued for the organisation, its report's cells of its own
+    figures, by (measure, category, kind): what it published, and what it withheld and why
+    (see disclosure._compare_quarters and disclosure._as_published). One query."""
     if not quarters:
         return {}
     rows = db.session.scalars(select(QuarterlyReport).where(
         QuarterlyReport.organisation_id == organisation_id, QuarterlyReport.status == ReportStatus.issued,
         or_(*(and_(QuarterlyReport.year == q.year, QuarterlyReport.quarter == q.number) for q in quarters)))).all()
-    withheld = {}
+    published = {}
     for row in rows:
         report = row.report()
-        withheld[report.quarter] = frozenset(
-            (cell.measure, cell.category) for cell in report.cells
-            if cell.scope == ORGANISATION and cell.quarter == report.quarter and cell.reason == Reason.comparison)
-    return withheld
+        published[report.quarter] = {(cell.measure, cell.category, cell.kind): cell for cell in report.cells
+                                     if cell.scope == ORGANISATION and cell.quarter == report.quarter}
+    return published
 
 
 def _insert(report: QuarterlyReport) -> bool:

@@ -85,6 +85,9 @@ MEASURES_BY_ID = {measure.id: measure for measure in MEASURES}
 SECTIONS = ("people", "wellbeing", "supervision", "debriefs", "reflection")
 
 
+CellKey = tuple[str, str, str]  # a cell's (measure, category, kind) within its scope and quarter
+
+
 @dataclass(frozen=True)
 class Cell:
     scope: str  # ORGANISATION or NATIONAL
