@@ -381,6 +381,14 @@ def test_a_draft_shows_no_benchmark_even_if_stored_with_one_and_says_when_it_wil
     assert later not in issued and "National benchmark:" in issued
 
 
+def test_a_draft_s_burnout_indicator_is_not_judged_against_the_benchmark(english):
+    """Even a draft stored with national cells: on track or not would tell where the benchmark lies."""
+    draft, issued = sample_report(draft=True), sample_report()
+    burnout = {report.draft: next(i for i in indicators(report) if i.id == "burnout") for report in (draft, issued)}
+    assert burnout[True].status == Status.not_shown and burnout[True].national is None
+    assert burnout[False].status != Status.not_shown and burnout[False].national is not None
+
+
 def test_a_draft_s_charts_have_no_benchmark_series_and_say_so(english):
     """Not even an empty series in the legend, nor "and the national benchmark" in the description."""
     for name, chart in report_charts(sample_report(draft=True)).items():

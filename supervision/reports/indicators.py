@@ -70,6 +70,8 @@ class Indicator:
 
 def _percent(report: PublishedReport, measure: str, category: str = "", *, scope: str = "organisation"
              ) -> float | None:
+    if scope == NATIONAL and report.draft:
+        return None  # a draft shows no benchmark, not even one stored before drafts stopped carrying it
     try:
         return report.cell(measure, category, "percent", scope=scope).value
     except KeyError:
