@@ -15,11 +15,12 @@ import pytest
 from flask import current_app, render_template_string
 from flask_babel import force_locale
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from supervision.accounts.models import Organisation, Role, User
 from supervision.audit.models import AuditEvent
 from supervision.extensions import db
+from supervision.pulse.models import PulseResponse, PulseRound
 from supervision.reports import generation
 from supervision.reports.aggregate import quarter_figures
 from supervision.reports.generation import file_path, generate, reports_folder
@@ -273,3 +274,42 @@ def test_a_trend_shows_an_earlier_quarter_as_its_own_report_published_it_though_
         if not cell.suppressed:
             assert cell.value == before[(cell.measure, cell.category, cell.kind)].value, cell
     assert any(not cell.suppressed for cell in trend)
+
+
+def _own_cells(report: PublishedReport) -> dict:
+    return {(c.measure, c.category, c.kind): c for c in report.cells
+            if c.scope == "organisation" and c.quarter == report.quarter}
+
+
+@pytest.mark.parametrize("then", ["issue", "draft again"])
+def test_a_figure_that_changed_under_the_admins_draft_is_withheld_next_time(app, ctx, then):
+    """An admin saw a draft; then a link worker deleted their account, taking their answers with them.
+    The draft's cut worked out again no longer matches what the admin saw, and the difference is
+    that person's: the issued report, or a draft made again the same month, withholds each figure
+    that changed."""
+    world = build_world([Plan("a", 25)], seed=37, quarters=2)
+    organisation = db.session.get(Organisation, world.organisations["a"].id)
+    seen = generate(organisation, Q3, status=ReportStatus.draft, now=datetime(2026, 9, 5, tzinfo=UTC), files=False)
+    db.session.commit()
+    seen_cells = _own_cells(seen.report())
+    # As account deletion does: every survey response of one person who answered in July goes.
+    july = db.session.scalar(select(PulseRound.id).where(PulseRound.organisation_id == organisation.id,
+                                                         PulseRound.month == 7, PulseRound.instrument == "monthly"))
+    leaver = db.session.scalar(select(PulseResponse.respondent_key).where(PulseResponse.round_id == july,
+                                                                          PulseResponse.submitted.is_(True)))
+    db.session.execute(delete(PulseResponse).where(PulseResponse.respondent_key == leaver))
+    db.session.commit()
+    again = _own_cells(generation._published(_org(organisation), Q3, draft=True, now=datetime(2026, 9, 5, tzinfo=UTC)))
+    changed = {(m, c) for (m, c, k), cell in seen_cells.items() if again[(m, c, k)].value != cell.value}
+    assert changed  # the leaver's answers moved at least one figure the admin saw
+
+    if then == "issue":
+        report = generate(_org(organisation), Q3, status=ReportStatus.issued, now=ISSUED_AT, files=False).report()
+    else:
+        report = generate(_org(organisation), Q3, status=ReportStatus.draft, now=datetime(2026, 9, 20, tzinfo=UTC),
+                          files=False).report()
+    cells = _own_cells(report)
+    for (measure, category, kind), cell in cells.items():
+        if (measure, category) in changed:
+            assert cell.suppressed, (measure, category, kind)
+    assert any(not cell.suppressed for key, cell in cells.items() if key[:2] not in changed)

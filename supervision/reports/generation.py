@@ -30,7 +30,7 @@ from ..extensions import db
 from .aggregate import draft_cutoff, report_input
 from .disclosure import disclose
 from .models import FORMATS, LANGUAGES, QuarterlyReport, ReportStatus, _file_stem
-from .published import ORGANISATION, Cell, CellKey, PublishedReport
+from .published import ORGANISATION, Cell, CellKey, PublishedReport, Reason
 from .quarters import Quarter
 from .render_csv import render_csv
 from .render_pdf import render_pdf
@@ -118,6 +118,27 @@ def _published(organisation: Organisation, quarter: Quarter, *, draft: bool, now
     return disclose(data, organisation_name=organisation.name)
 
 
+def _as_seen(published: PublishedReport, draft: QuarterlyReport | None, organisation: Organisation) -> PublishedReport:
+    """The report, withholding each figure whose value in the quarter's stored draft, the one its
+    admins saw, differs from that draft worked out again from today's data. Rule 5 compares a report
+    with the draft's cut as worked out today; if the data has changed since (an account deleted,
+    attendance recorded late, a reflection finished), that is no longer what the admins saw, and
+    the change could be one person's. A draft replacing one of the same month differs from it by
+    just such a change, and is judged the same way."""
+    if draft is None or draft_cutoff(draft.period, draft.generated_at) is None:
+        return published  # (a draft made before drafts counted whole months only: none to work out again)
+    seen = draft.report()
+    again = _published(organisation, draft.period, draft=True, now=draft.generated_at)
+    now_values = {(c.measure, c.category, c.kind): c.value for c in again.cells
+                  if c.scope == ORGANISATION and c.quarter == again.quarter}
+    drifted = {(c.measure, c.category) for c in seen.cells if c.scope == ORGANISATION and c.quarter == seen.quarter
+               and now_values.get((c.measure, c.category, c.kind), c.value) != c.value}
+    cells = tuple(replace(cell, value=None, reason=Reason.comparison)
+                  if cell.scope == ORGANISATION and cell.quarter == published.quarter and not cell.suppressed
+                  and (cell.measure, cell.category) in drifted else cell for cell in published.cells)
+    return replace(published, cells=cells)
+
+
 def published_before(organisation_id: int, quarters: list[Quarter]) -> dict[str, dict[CellKey, Cell]]:
     """For each of these quarters issued for the organisation, its report's cells of its own
     figures, by (measure, category, kind): what it published, and what it withheld and why
@@ -161,8 +182,8 @@ def _issue(organisation: Organisation, quarter: Quarter, *, now: datetime, files
     # Found before the report is made: admins have seen the quarter as its drafts cut it, and the
     # report must not stand beside those cuts across a change of fewer than k people.
     draft = stored(organisation.id, quarter, ReportStatus.draft)
-    published = _published(organisation, quarter, draft=False, now=now,
-                           drafted_at=None if draft is None else draft.generated_at)
+    published = _as_seen(_published(organisation, quarter, draft=False, now=now,
+                                    drafted_at=None if draft is None else draft.generated_at), draft, organisation)
     report = QuarterlyReport(organisation_id=organisation.id, year=quarter.year, quarter=quarter.number,
                              status=ReportStatus.issued, published=published.to_json(), generated_at=now)
     if not _insert(report):
@@ -180,8 +201,8 @@ def _issue(organisation: Organisation, quarter: Quarter, *, now: datetime, files
 def _draft(organisation: Organisation, quarter: Quarter, *, now: datetime, files: bool) -> QuarterlyReport:
     if draft_cutoff(quarter, now) is None:
         raise NothingToDraft(quarter)
-    published = _published(organisation, quarter, draft=True, now=now)
     report = stored(organisation.id, quarter, ReportStatus.draft)
+    published = _as_seen(_published(organisation, quarter, draft=True, now=now), report, organisation)
     if report is None:
         report = QuarterlyReport(organisation_id=organisation.id, year=quarter.year, quarter=quarter.number,
                                  status=ReportStatus.draft, published=published.to_json(), generated_at=now)
