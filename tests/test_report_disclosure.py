@@ -56,10 +56,28 @@ def wellbeing(**changes) -> Wellbeing:
     return dataclasses.replace(base, **changes)
 
 
+def booking_keys(what: str, count: int, start: int = 0) -> frozenset[tuple[str, str]]:
+    """(link worker, booking) keys, each booking by a link worker of its own."""
+    return frozenset((f"link-worker-{n:05d}", f"{what}-booking-{n:05d}") for n in range(start, start + count))
+
+
+def supervision_keys(attended: int, cancelled: int, no_shows: int) -> dict:
+    """Rule 5's keys for that many attended, cancelled and no-show bookings: the same bookings in
+    every quarter built here, so that only a test that changes them sees a change."""
+    return dict(attended_keys=booking_keys("attended", attended), cancelled_keys=booking_keys("cancelled", cancelled),
+                no_show_keys=booking_keys("no-show", no_shows))
+
+
+def reflection_keys(count: int, start: int = 0) -> frozenset[tuple[str, str]]:
+    """(author, reflection) keys, each reflection by an author of its own."""
+    return frozenset((f"link-worker-{n:05d}", f"reflection-{n:05d}") for n in range(start, start + count))
+
+
 def supervision(**changes) -> Supervision:
     months = tuple(MonthStandard(month=m, link_workers=60, met=45) for m in CURRENT.months)
     base = Supervision(sessions_held=90, people_attending=50, months=months, cancelled_by_link_worker=10,
-                       cancelled_by_supervisor=10, no_shows=10, attended_hours=123.0, standard_days=42)
+                       cancelled_by_supervisor=10, no_shows=10, attended_hours=123.0, standard_days=42,
+                       **supervision_keys(50, 20, 10))
     return dataclasses.replace(base, **changes)
 
 
@@ -86,13 +104,13 @@ def debriefs(**changes) -> Debriefs:
 
 
 def figures(quarter: Quarter = CURRENT, *, organisations: int = 1, **parts) -> QuarterFigures:
-    """One quarter's aggregates; `people`, `wellbeing`, `supervision`, `debriefs` (objects) and
-    `reflecting` (a count) replace the defaults."""
+    """One quarter's aggregates; `people`, `wellbeing`, `supervision`, `debriefs` (objects),
+    `reflecting` (a count) and `reflection_keys` replace the defaults."""
     return QuarterFigures(
         quarter=quarter, organisation_id=None if organisations > 1 else 1, organisations=organisations,
         people=parts.get("people", people()), wellbeing=parts.get("wellbeing", wellbeing()),
         supervision=parts.get("supervision", supervision()), debriefs=parts.get("debriefs", debriefs()),
-        reflection=Reflection(parts.get("reflecting", 40)))
+        reflection=Reflection(parts.get("reflecting", 40), parts.get("reflection_keys", reflection_keys(40))))
 
 
 def national(**parts) -> QuarterFigures:
@@ -532,10 +550,11 @@ def test_the_same_respondents_may_be_compared():
 def test_one_person_joining_withholds_the_current_quarter():
     # The earlier quarter met k, so its own report may have published it: this quarter's figures,
     # read beside that report, would tell the newcomer's answers.
-    # Debrief figures go by the requests and check-ins behind them: the newcomer's one request and
-    # one answered check-in.
+    # Debrief, supervision and reflection figures go by what stands behind them: the newcomer's one
+    # request and answered check-in, attended session and reflection.
     earlier = figures(PREVIOUS, wellbeing=wellbeing(respondent_keys=respondent_keys(49)),
-                      people=people(people_keys=people_keys(59)), debriefs=debriefs(**debrief_keys(59, 50, 45, 10, 29)))
+                      people=people(people_keys=people_keys(59)), debriefs=debriefs(**debrief_keys(59, 50, 45, 10, 29)),
+                      supervision=supervision(**supervision_keys(49, 20, 10)), reflection_keys=reflection_keys(39))
     published = report(previous=(earlier,))
     for measure, category, kind in (("single_item", "2", "count"), ("single_item", "2", "percent"),
                                     ("burning_out", "", "percent"), ("cbi_mean", "work", "mean"),

@@ -66,10 +66,22 @@ def quarter_figures(draw, quarter: Quarter, *, respondent_ids: frozenset[int], p
     months = tuple(MonthStandard(month=m, link_workers=(lw := draw(st.integers(max(0, link_workers - 2),
                                                                                link_workers))),
                                  met=draw(st.integers(0, lw))) for m in quarter.months)
+    # The bookings' and reflections' keys come from `request_ids` too (each its own kind), so that
+    # two quarters drawn from overlapping ids overlap, and a cut a person or two apart comes up often.
+    ids = sorted(request_ids)
+
+    def kept(what: str, count: int) -> frozenset[str]:
+        return frozenset(f"{what}-{n}" for n in ids[:count])
+
+    attending, by_link_worker, by_supervisor, no_shows = (draw(st.integers(0, link_workers)), draw(st.integers(0, 12)),
+                                                          draw(st.integers(0, 12)), draw(st.integers(0, 12)))
     supervision = Supervision(
-        sessions_held=draw(st.integers(0, 40)), people_attending=draw(st.integers(0, link_workers)), months=months,
-        cancelled_by_link_worker=draw(st.integers(0, 12)), cancelled_by_supervisor=draw(st.integers(0, 12)),
-        no_shows=draw(st.integers(0, 12)), attended_hours=draw(st.floats(0, 200, allow_nan=False)), standard_days=42)
+        sessions_held=draw(st.integers(0, 40)), people_attending=attending, months=months,
+        cancelled_by_link_worker=by_link_worker, cancelled_by_supervisor=by_supervisor,
+        no_shows=no_shows, attended_hours=draw(st.floats(0, 200, allow_nan=False)), standard_days=42,
+        attended_keys=kept("attended", attending), cancelled_keys=kept("cancelled", by_link_worker + by_supervisor),
+        no_show_keys=kept("no-show", no_shows))
+    reflecting = draw(st.integers(0, link_workers))
     requests = draw(st.lists(st.tuples(st.sampled_from(URGENCIES), st.sampled_from(CATEGORIES)), max_size=30))
     accepted = draw(st.integers(0, len(requests)))
     held = draw(st.integers(0, accepted))
@@ -94,7 +106,7 @@ def quarter_figures(draw, quarter: Quarter, *, respondent_ids: frozenset[int], p
                     answered=answered, people_keys=frozenset(people_ids))
     return QuarterFigures(quarter=quarter, organisation_id=None if organisations > 1 else 1,
                           organisations=organisations, people=people, wellbeing=wellbeing, supervision=supervision,
-                          debriefs=debriefs, reflection=Reflection(draw(st.integers(0, link_workers))))
+                          debriefs=debriefs, reflection=Reflection(reflecting, kept("reflection", reflecting)))
 
 
 def _add(one: QuarterFigures, other: QuarterFigures, organisations: int) -> QuarterFigures:
@@ -118,7 +130,8 @@ def _add(one: QuarterFigures, other: QuarterFigures, organisations: int) -> Quar
         s1.sessions_held + s2.sessions_held, s1.people_attending + s2.people_attending,
         tuple(MonthStandard(a.month, a.link_workers + b.link_workers, a.met + b.met) for a, b in zip(s1.months, s2.months)),
         s1.cancelled_by_link_worker + s2.cancelled_by_link_worker, s1.cancelled_by_supervisor + s2.cancelled_by_supervisor,
-        s1.no_shows + s2.no_shows, s1.attended_hours + s2.attended_hours, 42)
+        s1.no_shows + s2.no_shows, s1.attended_hours + s2.attended_hours, 42, s1.attended_keys | s2.attended_keys,
+        s1.cancelled_keys | s2.cancelled_keys, s1.no_show_keys | s2.no_show_keys)
     debriefs = Debriefs(
         d1.requests + d2.requests, d1.requesters + d2.requesters, plus(d1.by_urgency, d2.by_urgency),
         plus(d1.by_category, d2.by_category), d1.accepted + d2.accepted, d1.accepted_within_target + d2.accepted_within_target,
@@ -131,7 +144,8 @@ def _add(one: QuarterFigures, other: QuarterFigures, organisations: int) -> Quar
     people = People(p1.link_workers + p2.link_workers, p1.invited + p2.invited, p1.answered + p2.answered,
                     p1.people_keys | p2.people_keys)
     return QuarterFigures(one.quarter, None, organisations, people, wellbeing, supervision, debriefs,
-                          Reflection(one.reflection.link_workers_reflecting + other.reflection.link_workers_reflecting))
+                          Reflection(one.reflection.link_workers_reflecting + other.reflection.link_workers_reflecting,
+                                     one.reflection.reflection_keys | other.reflection.reflection_keys))
 
 
 # Ids past any quarter's own, so that a quarter's request ids never run out (quarter_figures takes 30).
@@ -231,12 +245,17 @@ def _breakdown_total(f: QuarterFigures, measure: str) -> int:
 
 def _keys(f: QuarterFigures, measure: str, category: str) -> frozenset:
     """The people a cell rests on, by the instrument behind it (independently of the function's own
-    names); a debrief cell, the requests or check-ins in the state it counts."""
-    w, d = f.wellbeing, f.debriefs
+    names); a debrief cell, the requests or check-ins in the state it counts; a supervision or
+    reflection cell, the bookings or reflections behind it (the months' standard, the headcount)."""
+    w, d, s = f.wellbeing, f.debriefs, f.supervision
     debrief_keys = {"requests": d.request_keys, "by_urgency": d.request_keys, "by_category": d.request_keys,
                     "accepted": d.accepted_keys, "accepted_within_target": d.accepted_keys,
                     "minutes_to_accept": d.accepted_keys, "held": d.held_keys, "minutes_to_debrief": d.held_keys,
-                    "escalated": d.escalated_keys, "check_ins": d.check_in_keys}
+                    "escalated": d.escalated_keys, "check_ins": d.check_in_keys,
+                    "sessions_held": s.attended_keys, "people_attending": s.attended_keys,
+                    "hours_per_link_worker": s.attended_keys, "cancelled_by_link_worker": s.cancelled_keys,
+                    "cancelled_by_supervisor": s.cancelled_keys, "no_shows": s.no_show_keys,
+                    "reflecting": f.reflection.reflection_keys}
     if measure in debrief_keys:
         return debrief_keys[measure]
     if measure in ("single_item", "burning_out"):

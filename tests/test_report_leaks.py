@@ -480,12 +480,18 @@ def test_no_0_or_100_percent_shown_in_a_sensitive_band(outputs, label):
 
 def _keys(f: QuarterFigures, measure: str, category: str) -> frozenset:
     """The people a cell rests on: each survey figure by the respondents of its own instrument, item or
-    scale; each debrief figure by those whose requests (or check-ins) in the state it counts stand behind it."""
-    w, d = f.wellbeing, f.debriefs
+    scale; each debrief figure by those whose requests (or check-ins) in the state it counts stand behind it;
+    each supervision and reflection figure by those whose bookings or reflections do (the months' standard
+    by the headcount)."""
+    w, d, s = f.wellbeing, f.debriefs, f.supervision
     debrief_keys = {"requests": d.request_keys, "by_urgency": d.request_keys, "by_category": d.request_keys,
                     "accepted": d.accepted_keys, "accepted_within_target": d.accepted_keys,
                     "minutes_to_accept": d.accepted_keys, "held": d.held_keys, "minutes_to_debrief": d.held_keys,
-                    "escalated": d.escalated_keys, "check_ins": d.check_in_keys}
+                    "escalated": d.escalated_keys, "check_ins": d.check_in_keys,
+                    "sessions_held": s.attended_keys, "people_attending": s.attended_keys,
+                    "hours_per_link_worker": s.attended_keys, "cancelled_by_link_worker": s.cancelled_keys,
+                    "cancelled_by_supervisor": s.cancelled_keys, "no_shows": s.no_show_keys,
+                    "reflecting": f.reflection.reflection_keys}
     if measure in debrief_keys:
         keys = debrief_keys[measure]
     elif measure in ("single_item", "burning_out"):
@@ -527,7 +533,10 @@ def test_no_comparison_is_shown_across_a_change_of_fewer_than_k_people(outputs, 
                 a, b = _keys(one, cell.measure, cell.category), _keys(other, cell.measure, cell.category)
                 assert a == b or len(a ^ b) >= k, (cell, other.quarter, len(a ^ b))
                 compared += 1
-    if label != "four":
+    # The smaller organisations may honestly show no comparison at all (rule 5 by the requests,
+    # bookings and responses behind each figure hides most of a team of 12's): the forty must, so
+    # that this check is never empty.
+    if label == "forty":
         assert compared, "no comparison was checked"
 
 

@@ -2,8 +2,9 @@
 needs for one organisation's report.
 
 Every figure is a COUNT, SUM, AVG or median worked out in the database (aggregate_*.py), in a fixed
-number of queries whatever the amount of data. The only rows ever read are the two sets of opaque
-keys the comparison rule needs (figures.py); nothing here reads text, names or comments.
+number of queries whatever the amount of data. Beside the figures, only the opaque keys the
+comparison rule needs are read (figures.py: people, responses, requests, bookings, reflections),
+and only for one organisation; nothing here reads text, names or comments.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from ..reflections.models import Status as ReflectionStatus
 from .aggregate_debriefs import debriefs
 from .aggregate_national import contributions
 from .aggregate_people import headcount, organisations_and_standard, people
-from .aggregate_sql import BoundScope, Scope
+from .aggregate_sql import BoundScope, Scope, key_list, key_pair, split_keys
 from .aggregate_supervision import supervision
 from .aggregate_wellbeing import wellbeing
 from .figures import QuarterFigures, Reflection, ReportInput
@@ -31,19 +32,22 @@ PREVIOUS_QUARTERS = 4
 
 
 @functools.cache
-def _reflection_statement(organisation: bool) -> Select:
-    """Built once per process for each shape of scope (BoundScope)."""
+def _reflection_statement(dialect: str, organisation: bool) -> Select:
+    """Built once per process for each shape of scope (BoundScope); `dialect` keys the cache, since
+    the keys are written per dialect."""
     scope = BoundScope(organisation)
-    return (select(func.count(distinct(ReflectionRow.author_id)))
+    return (select(func.count(distinct(ReflectionRow.author_id)),
+                   key_list(scope, key_pair(ReflectionRow.author_id, ReflectionRow.id)))
             .where(ReflectionRow.author_id.in_(headcount(scope, scope.cutoff)),
                    ReflectionRow.status != ReflectionStatus.draft, scope.within(ReflectionRow.created_at)))
 
 
 def _reflection(scope: Scope) -> Reflection:
     """Link workers of the headcount who wrote at least one reflection in the quarter (created in it,
-    and not left a draft)."""
-    statement = _reflection_statement(scope.organisation_id is not None)
-    return Reflection(link_workers_reflecting=db.session.scalar(statement, scope.values()) or 0)
+    and not left a draft), and for an organisation the (author, reflection) keys of those reflections."""
+    statement = _reflection_statement(db.session.get_bind().dialect.name, scope.organisation_id is not None)
+    reflecting, ids = db.session.execute(statement, scope.values()).one()
+    return Reflection(link_workers_reflecting=reflecting or 0, reflection_keys=split_keys(ids))
 
 
 def quarter_figures(quarter: Quarter, organisation_id: int | None, *,

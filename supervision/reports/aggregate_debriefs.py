@@ -20,28 +20,19 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import ColumnElement, Select, String, case, cast, distinct, func, null, select
+from sqlalchemy import ColumnElement, Select, String, case, cast, distinct, func, select
 
 from ..booking.models import Booking, SupervisionSession
 from ..debriefs.models import Category, DebriefCheckIn, DebriefRequest, HeldBy, RequestStatus, Urgency
 from ..extensions import db
 from .aggregate_sql import BoundScope, Scope, as_float, median, minutes_between
+from .aggregate_sql import key_list as _key_list
+from .aggregate_sql import split_keys as _keys
 from .figures import CATEGORIES, CHECK_IN_ANSWERS, URGENCIES, Debriefs, PersonKey
 
 
 def _count_where(condition) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
-
-
-def _key_list(scope: BoundScope, key: ColumnElement[str | None]) -> ColumnElement[str | None]:
-    """Rule 5's keys (the non-NULL values of `key` in the group) joined by commas, as one aggregate:
-    they come back in the statement that counts them, not as rows of their own. NULL when there is
-    none, and always nationally: the benchmark is never compared, so it carries no keys."""
-    if scope.organisation_id is None:
-        return null()
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.string_agg(key, ",")
-    return func.group_concat(key, ",")
 
 
 def _pair(row_id) -> ColumnElement[str]:
@@ -52,11 +43,6 @@ def _pair(row_id) -> ColumnElement[str]:
 def _ids_where(scope: BoundScope, condition) -> ColumnElement[str | None]:
     """The (requester, request) keys of the requests meeting `condition`, as one comma-separated text."""
     return _key_list(scope, case((condition, _pair(DebriefRequest.id))))
-
-
-def _keys(ids: str | None, suffix: str = "") -> frozenset[PersonKey]:
-    pairs = (key.split(":", 1) for key in ids.split(",")) if ids else ()
-    return frozenset((requester, f"{key}{suffix}") for requester, key in pairs)
 
 
 def _in_scope(scope: BoundScope):

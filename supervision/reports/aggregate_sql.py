@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BindParameter, ColumnElement, Float, Integer, Select, bindparam, cast, extract, func, or_, select
+from sqlalchemy import (BindParameter, ColumnElement, Float, Integer, Select, String, bindparam, cast, extract, func,
+                        null, or_, select)
 
 from ..db import UTCDateTime
 from ..extensions import db
+from .figures import PersonKey
 from .quarters import Quarter
 
 
@@ -123,3 +125,26 @@ def median(values: Select) -> ColumnElement[float | None]:
 def as_float(value: object) -> float | None:
     """PostgreSQL hands back Decimal for some averages; the figures hold floats."""
     return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def key_list(scope: BoundScope, key: ColumnElement[str | None]) -> ColumnElement[str | None]:
+    """Rule 5's keys (the non-NULL values of `key` in the group) joined by commas, as one aggregate:
+    they come back in the statement that counts them, not as rows of their own. NULL when there is
+    none, and always nationally: the benchmark is never compared, so it carries no keys. Written per
+    dialect, so a statement using it is cached by dialect too."""
+    if scope.organisation_id is None:
+        return null()
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.string_agg(key, ",")
+    return func.group_concat(key, ",")
+
+
+def key_pair(person: ColumnElement[int], row_id: ColumnElement[int]) -> ColumnElement[str]:
+    """"person:row", one key of key_list, split again by split_keys."""
+    return cast(person, String).concat(":").concat(cast(row_id, String))
+
+
+def split_keys(ids: str | None, suffix: str = "") -> frozenset[PersonKey]:
+    """key_list's text back as (person, row + suffix) keys; none for NULL."""
+    pairs = (key.split(":", 1) for key in ids.split(",")) if ids else ()
+    return frozenset((person, f"{key}{suffix}") for person, key in pairs)

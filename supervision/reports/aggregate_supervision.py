@@ -1,12 +1,15 @@
 """Stage 1, supervision: sessions held, who attended, cancellations by each side, no-shows, hours,
-and the share of link workers meeting their organisation's supervision standard at each month end."""
+and the share of link workers meeting their organisation's supervision standard at each month end.
+For an organisation, also rule 5's keys of the bookings behind the figures (figures.Supervision)."""
 from __future__ import annotations
 
 import functools
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import CTE, BindParameter, Float, Select, and_, bindparam, case, distinct, exists, func, select
+from sqlalchemy import (CTE, BindParameter, ColumnElement, Float, Select, and_, bindparam, case, distinct, exists, func,
+                        select)
 
 from ..accounts.models import Membership, Organisation
 from ..booking.events import Action
@@ -14,40 +17,61 @@ from ..booking.models import Attendance, Booking, BookingEvent, BookingStatus, S
 from ..db import UTCDateTime
 from ..extensions import db
 from .aggregate_people import headcount
-from .aggregate_sql import BoundScope, Scope, epoch_seconds, seconds_between
-from .figures import MonthStandard, Supervision
+from .aggregate_sql import BoundScope, Scope, epoch_seconds, key_list, key_pair, seconds_between, split_keys
+from .figures import MonthStandard, PersonKey, Supervision
 
 SECONDS_A_DAY = 86_400
+
+
+class _Sessions(NamedTuple):
+    held: int
+    attending: int
+    hours: float
+    cancelled_by_link_worker: int
+    cancelled: int
+    no_shows: int
+    # Rule 5's (link worker, booking) keys of the bookings behind each group of figures.
+    attended_keys: frozenset[PersonKey]
+    cancelled_keys: frozenset[PersonKey]
+    no_show_keys: frozenset[PersonKey]
 
 
 @functools.cache
 def _sessions_statement(dialect: str, organisation: bool) -> Select:
     """Built once per process for each shape of scope (BoundScope); `dialect` keys the cache, since
-    durations are written per dialect."""
+    durations and the keys are written per dialect."""
     scope = BoundScope(organisation)
     attended = and_(Booking.attendance == Attendance.attended, SupervisionSession.status == SessionStatus.active)
     cancelled = Booking.status == BookingStatus.cancelled
+    no_show = Booking.attendance == Attendance.no_show
     # The link worker's own step; any other (the supervisor's, a session cancelled, a group below
     # its minimum) counts against the supervisor's side.
     by_link_worker = exists().where(BookingEvent.booking_id == Booking.id, BookingEvent.action == Action.cancelled.value,
                                     BookingEvent.actor_id == Booking.link_worker_id)
+
+    def keys_where(condition) -> ColumnElement[str | None]:
+        return key_list(scope, case((condition, key_pair(Booking.link_worker_id, Booking.id))))
+
     return (select(func.count(distinct(case((attended, SupervisionSession.id)))),
                    func.count(distinct(case((attended, Booking.link_worker_id)))),
                    func.sum(case((attended, seconds_between(SupervisionSession.starts_at, SupervisionSession.ends_at)),
                                  else_=0)),
                    func.sum(case((and_(cancelled, by_link_worker), 1), else_=0)),
                    func.sum(case((cancelled, 1), else_=0)),
-                   func.sum(case((Booking.attendance == Attendance.no_show, 1), else_=0)))
+                   func.sum(case((no_show, 1), else_=0)),
+                   keys_where(attended), keys_where(cancelled), keys_where(no_show))
             .select_from(Booking).join(SupervisionSession, SupervisionSession.id == Booking.session_id)
             .where(scope.within(SupervisionSession.starts_at), *scope.of_organisation(SupervisionSession.organisation_id)))
 
 
-def _sessions(scope: Scope) -> tuple[int, int, float, int, int, int]:
-    """One query over the bookings of sessions that started in the quarter: (sessions held, people
-    attending, attended hours, cancelled by the link worker, cancelled in all, no-shows)."""
+def _sessions(scope: Scope) -> _Sessions:
+    """One query over the bookings of sessions that started in the quarter: the counts, and for an
+    organisation the keys of the bookings behind them (none nationally)."""
     statement = _sessions_statement(db.session.get_bind().dialect.name, scope.organisation_id is not None)
-    held, attending, seconds, by_lw, all_cancelled, no_shows = db.session.execute(statement, scope.values()).one()
-    return held, attending, float(seconds or 0) / 3600, int(by_lw or 0), int(all_cancelled or 0), int(no_shows or 0)
+    row = db.session.execute(statement, scope.values()).one()
+    held, attending, seconds, by_lw, all_cancelled, no_shows, attended_ids, cancelled_ids, no_show_ids = row
+    return _Sessions(held, attending, float(seconds or 0) / 3600, int(by_lw or 0), int(all_cancelled or 0),
+                     int(no_shows or 0), split_keys(attended_ids), split_keys(cancelled_ids), split_keys(no_show_ids))
 
 
 def month_moments(scope: Scope) -> tuple[datetime | None, ...]:
@@ -135,14 +159,17 @@ def _months(scope: Scope, standard_days: int, longest_days: int) -> tuple[MonthS
 def supervision(scope: Scope, standard_days: int, longest_days: int) -> Supervision:
     """`standard_days` is the organisation's standard (nationally the most common one);
     `longest_days` the longest of any organisation in scope."""
-    held, attending, hours, by_link_worker, cancelled, no_shows = _sessions(scope)
+    sessions = _sessions(scope)
     return Supervision(
-        sessions_held=held,
-        people_attending=attending,
+        sessions_held=sessions.held,
+        people_attending=sessions.attending,
         months=_months(scope, standard_days, longest_days),
-        cancelled_by_link_worker=by_link_worker,
-        cancelled_by_supervisor=cancelled - by_link_worker,
-        no_shows=no_shows,
-        attended_hours=hours,
+        cancelled_by_link_worker=sessions.cancelled_by_link_worker,
+        cancelled_by_supervisor=sessions.cancelled - sessions.cancelled_by_link_worker,
+        no_shows=sessions.no_shows,
+        attended_hours=sessions.hours,
         standard_days=standard_days,
+        attended_keys=sessions.attended_keys,
+        cancelled_keys=sessions.cancelled_keys,
+        no_show_keys=sessions.no_show_keys,
     )

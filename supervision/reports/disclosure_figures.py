@@ -33,6 +33,13 @@ ACCEPTED = "accepted"  # debriefs.accepted_keys
 HELD = "held"  # debriefs.held_keys
 ESCALATED = "escalated"  # debriefs.escalated_keys
 CHECK_INS = "check_ins"  # debriefs.check_in_keys
+# Supervision and reflection figures likewise, by the bookings or reflections behind them as
+# (link worker, booking) or (author, reflection): not by the headcount, which hardly changes within
+# a quarter where the month's attendance, cancellations and reflections do.
+ATTENDED = "attended"  # supervision.attended_keys
+CANCELLED = "cancelled"  # supervision.cancelled_keys
+NO_SHOWS = "no_shows"  # supervision.no_show_keys
+REFLECTIONS = "reflections"  # reflection.reflection_keys
 
 Slot = tuple[str, str]  # (measure, category) of a count within one scope and quarter
 
@@ -156,7 +163,9 @@ def comparison_keys(f: QuarterFigures, comparison: str) -> frozenset:
     return {RESPONDENTS: w.respondent_keys, MONTHLY: w.monthly_keys, CBI: w.cbi_keys,
             PEOPLE: f.people.people_keys, REQUESTS: f.debriefs.request_keys, ACCEPTED: f.debriefs.accepted_keys,
             HELD: f.debriefs.held_keys, ESCALATED: f.debriefs.escalated_keys,
-            CHECK_INS: f.debriefs.check_in_keys}[comparison]
+            CHECK_INS: f.debriefs.check_in_keys, ATTENDED: f.supervision.attended_keys,
+            CANCELLED: f.supervision.cancelled_keys, NO_SHOWS: f.supervision.no_show_keys,
+            REFLECTIONS: f.reflection.reflection_keys}[comparison]
 
 
 def _survey(group: str, basis: int, comparison: str) -> dict:
@@ -198,15 +207,21 @@ def _wellbeing(f: QuarterFigures) -> list[Figure]:
 
 def _supervision(f: QuarterFigures) -> list[Figure]:
     s, headcount = f.supervision, f.people.link_workers
-    # Rule 5 for every supervision figure: the link workers, who must meet k in both quarters.
-    compared = dict(comparison=PEOPLE, comparison_basis=headcount, group="link_workers")
+
+    # Rule 5: the link workers must meet k in both quarters; each figure is compared by the bookings
+    # behind it (across quarters by their link workers), each group withheld together.
+    def by(comparison: str, group: str) -> dict:
+        return dict(comparison=comparison, comparison_basis=headcount, group=group)
+
+    attended, cancelled = by(ATTENDED, "attended"), by(CANCELLED, "cancelled")
     hours = s.attended_hours / headcount if headcount else None
-    figures = [Figure("sessions_held", "", "count", s.sessions_held, **compared),
-               Figure("people_attending", "", "count", s.people_attending, **compared),
-               Figure("cancelled_by_link_worker", "", "count", s.cancelled_by_link_worker, **compared),
-               Figure("cancelled_by_supervisor", "", "count", s.cancelled_by_supervisor, **compared),
-               Figure("no_shows", "", "count", s.no_shows, **compared),
-               Figure("hours_per_link_worker", "", "hours", hours, basis=headcount, **compared)]
+    figures = [Figure("sessions_held", "", "count", s.sessions_held, **attended),
+               Figure("people_attending", "", "count", s.people_attending, **attended),
+               Figure("cancelled_by_link_worker", "", "count", s.cancelled_by_link_worker, **cancelled),
+               Figure("cancelled_by_supervisor", "", "count", s.cancelled_by_supervisor, **cancelled),
+               Figure("no_shows", "", "count", s.no_shows, **by(NO_SHOWS, "no_shows")),
+               Figure("hours_per_link_worker", "", "hours", hours, basis=headcount, **attended)]
+    # The standard is counted at fixed month ends, over the headcount at each: compared by them.
     for position, month in enumerate(s.months, start=1):
         category = f"month_{position}"
         per_month = dict(basis=month.link_workers, comparison=PEOPLE, comparison_basis=month.link_workers,
@@ -260,8 +275,9 @@ def _debriefs(f: QuarterFigures) -> list[Figure]:
 
 def _reflection(f: QuarterFigures) -> list[Figure]:
     headcount = f.people.link_workers
+    # Compared by the reflections counted (across quarters by their authors); the headcount must meet k.
     return [Figure("reflecting", "", "count", f.reflection.link_workers_reflecting, basis=headcount,
-                   comparison=PEOPLE, comparison_basis=headcount, group="link_workers")]
+                   comparison=REFLECTIONS, comparison_basis=headcount, group="reflecting")]
 
 
 def _ratios(f: QuarterFigures) -> tuple[Ratio, ...]:

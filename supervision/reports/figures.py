@@ -102,6 +102,14 @@ class Supervision:
     no_shows: int  # bookings marked as a no-show
     attended_hours: float  # sum over attended bookings of the session's length, in hours
     standard_days: int  # the organisation's standard (national: the most common standard)
+    # Opaque keys, rule 5 only, each (link worker, booking id): each figure is compared across
+    # quarters by the link workers behind it, and across cuts of a quarter by their bookings too,
+    # whose set changes within a quarter where the headcount hardly does: one more session attended,
+    # or one more no-show, by someone already counted is a change of that one person. Empty
+    # nationally: never compared. The months' standard is counted at fixed month ends, by the headcount.
+    attended_keys: frozenset[PersonKey] = field(repr=False)  # attended bookings of active sessions
+    cancelled_keys: frozenset[PersonKey] = field(repr=False)  # cancelled bookings, by either side
+    no_show_keys: frozenset[PersonKey] = field(repr=False)  # bookings marked as a no-show
 
 
 @dataclass(frozen=True)
@@ -135,6 +143,10 @@ class Debriefs:
 @dataclass(frozen=True)
 class Reflection:
     link_workers_reflecting: int  # link workers (of the headcount) who wrote at least one reflection
+    # Opaque keys, rule 5 only, each (author, reflection id) of the reflections counted: compared
+    # across quarters by the authors, and across cuts of a quarter by their reflections too (one more
+    # reflection by someone already reflecting is a change of that one person). Empty nationally.
+    reflection_keys: frozenset[PersonKey] = field(repr=False)
 
 
 @dataclass(frozen=True)
