@@ -356,6 +356,22 @@ def test_a_trend_shows_an_earlier_quarter_only_as_its_own_report_published_it():
     assert shown(published.cell("cbi_mean", "personal", "mean", quarter=PREVIOUS.key)) == 45.3
 
 
+def test_an_earlier_quarter_is_compared_by_the_keys_its_report_kept():
+    """Worked out again today, the earlier quarter has lost someone who has left since: its report
+    had them. The current quarter is compared with that report's people, and differs by one."""
+    same = respondent_keys(50)
+    earlier = figures(PREVIOUS, wellbeing=wellbeing(respondent_keys=same))
+    current = figures(wellbeing=wellbeing(respondent_keys=same))
+    kept = {PREVIOUS.key: {"monthly": same | {"respondent-key-gone"}, "item:B1": same | {"respondent-key-gone"}}}
+    data = ReportInput(organisation=current, national=stage2.national(), previous=(earlier,), k=5, draft=False,
+                       keys_before=kept)
+    published = stage2.disclose(data, organisation_name="Cwm Taf Link Workers")
+    assert shown(published.cell("monthly_respondents")) == "* comparison"
+    assert shown(published.cell("single_item", "3")) == "* comparison"
+    assert shown(published.cell("cbi_respondents")) == 40  # kept no CBI keys: compared as worked out today
+    assert shown(_report(current, previous=(earlier,)).cell("monthly_respondents")) == 50  # without them
+
+
 def test_generation_reads_what_each_earlier_issued_report_withheld(app, make):
     from supervision.reports.generation import published_before
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import os
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -25,11 +27,13 @@ from supervision.reports import generation
 from supervision.reports.aggregate import quarter_figures
 from supervision.reports.generation import file_path, generate, reports_folder
 from supervision.reports.models import FORMATS, LANGUAGES, QuarterlyReport, ReportStatus
-from supervision.reports.published import NATIONAL, PublishedReport
+from supervision.reports.disclosure import disclose
+from supervision.reports.published import NATIONAL, PublishedReport, Reason
 from supervision.reports.quarters import Quarter
 from supervision.reports.render_html import report_context
 
 from .conftest import post
+from .test_report_aggregation import joined
 from .report_world import Plan, build_world
 
 UTC = timezone.utc
@@ -313,3 +317,32 @@ def test_a_figure_that_changed_under_the_admins_draft_is_withheld_next_time(app,
         if (measure, category) in changed:
             assert cell.suppressed, (measure, category, kind)
     assert any(not cell.suppressed for key, cell in cells.items() if key[:2] not in changed)
+
+
+def test_a_report_keeps_its_keys_sealed_and_the_next_quarter_compares_with_them(app, ctx, make):
+    """Ten link workers in June; one leaves in July and nobody joins. Worked out again today, June
+    has the nine who are left, as September does: the same people. But June's report had ten, and
+    September's beside it would differ by the one who left: it is compared with June's kept keys."""
+    organisation = make.organisation(name="Ogmore Valleys", created_at=LONG_AGO)
+    people = [make.user(Role.link_worker, organisation=organisation) for _ in range(10)]
+    for person in people:
+        joined(app, person, LONG_AGO)
+    june = generate(_org(organisation), Quarter(2026, 2), status=ReportStatus.issued,
+                    now=datetime(2026, 7, 1, 8, tzinfo=UTC), files=False)
+    db.session.commit()
+    kept = june.comparison_keys
+    assert kept and "people" in json.loads(kept)
+    # Sealed: no user id, no respondent key as the database holds it.
+    assert not any(f'"{person.id}"' in kept or f"[{person.id}," in kept for person in people)
+    assert len(json.loads(kept)["people"]) == 10
+    assert not any(key in june.published for key in json.loads(kept)["people"])  # never in what is shown
+    leaver = db.session.get(User, people[0].id)
+    leaver.active = False
+    db.session.commit()
+
+    september = generate(_org(organisation), Q3, status=ReportStatus.issued, now=ISSUED_AT, files=False).report()
+    assert september.cell("met_standard", "month_1").reason == Reason.comparison
+    # Without June's kept keys the two would look like the same nine people.
+    data = generation._input(_org(organisation), Q3, draft=False, now=ISSUED_AT)
+    forgetful = disclose(replace(data, keys_before=None), organisation_name="Ogmore Valleys")
+    assert not forgetful.cell("met_standard", "month_1").suppressed

@@ -43,7 +43,8 @@ def disclose(data: ReportInput, *, organisation_name: str) -> PublishedReport:
         ratios.update(((scope, quarter, r.measure, r.category, "percent"), r) for r in quarter_ratios)
 
     reasons: Reasons = {address: primary_reason(figure, k) for address, figure in figures.items()}
-    _compare_quarters(reasons, figures, current, previous, data.earlier_cuts, k, data.published_before)
+    _compare_quarters(reasons, figures, current, previous, data.earlier_cuts, k, data.published_before,
+                      data.keys_before)
     frame_keys = [(scope, f.quarter.key) for scope, f in frames]
     # After rule 5, so that a trend quarter not shown reads `comparison` throughout, whatever its bands.
     uniform_distributions(reasons, figures, frame_keys)
@@ -87,7 +88,8 @@ def _bases(figures: QuarterFigures) -> dict[tuple[str, str], int]:
 
 def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current: QuarterFigures,
                       previous: tuple[QuarterFigures, ...], earlier_cuts: tuple[QuarterFigures, ...], k: int,
-                      published_before: dict[str, dict[CellKey, Cell]] | None = None) -> None:
+                      published_before: dict[str, dict[CellKey, Cell]] | None = None,
+                      keys_before: dict[str, dict[str, frozenset]] | None = None) -> None:
     """Rule 5, in place, on the figures that rules 1, 2 and 4 left published, once per group of
     figures sharing the figure that must meet k, so that a breakdown and its total go together.
 
@@ -103,15 +105,16 @@ def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current:
     A trend shows an earlier quarter's figures only where that quarter's own issued report
     published them (`published_before`): a quarter withheld in its own report, to keep it apart
     from the quarter before it or from the drafts an admin saw, must not reappear a quarter later
-    beside them."""
+    beside them. An earlier quarter is compared by the keys its issued report kept (`keys_before`),
+    where it kept some: worked out again today, it may have lost people since (a link worker who
+    left, an account deleted), and the report compared with is the one that had them."""
     bases = {f.quarter.key: _bases(f) for f in (current, *previous)}
     cut_bases = [_bases(cut) for cut in earlier_cuts]
     current_key = current.quarter.key
     for comparison, group in sorted(bases[current_key]):
         basis, keys = bases[current_key][(comparison, group)], comparison_keys(current, comparison)
         # Quarters by their people; the cuts of this quarter by their responses too (comparable).
-        everything_before = [(f.quarter.key, bases[f.quarter.key][(comparison, group)],
-                              people_of(comparison_keys(f, comparison)))
+        everything_before = [_as_issued(f, bases[f.quarter.key][(comparison, group)], comparison, keys_before)
                              for f in reversed(previous)]  # newest first
         trend = [candidate for candidate in everything_before
                  if _published(published_before, figures, candidate[0], (comparison, group))]
@@ -129,6 +132,18 @@ def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current:
             hidden = withheld if quarter == current_key else quarter not in shown
             if hidden and reasons[address] is None:
                 reasons[address] = Reason.comparison
+
+
+def _as_issued(f: QuarterFigures, basis: int, comparison: str,
+               keys_before: dict[str, dict[str, frozenset]] | None) -> tuple[str, int, frozenset]:
+    """(quarter, figure that must meet k, people) of an earlier quarter: by the keys its issued
+    report kept, where there are some; its basis then at least their number, so that a quarter
+    whose report had k people is still compared after one of them has gone."""
+    kept = (keys_before or {}).get(f.quarter.key, {}).get(comparison)
+    if kept is None:
+        return f.quarter.key, basis, people_of(comparison_keys(f, comparison))
+    people = people_of(kept)
+    return f.quarter.key, max(basis, len(people)), people
 
 
 def _published(published_before: dict[str, dict[CellKey, Cell]] | None, figures: dict[Address, Figure],

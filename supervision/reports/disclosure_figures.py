@@ -8,6 +8,7 @@ its denominator, but they are never published themselves.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from .figures import AGREEMENT_ITEMS, CATEGORIES, CHECK_IN_ANSWERS, LIKERT, SCALE_BANDS, SCALES, URGENCIES
@@ -166,6 +167,22 @@ def comparison_keys(f: QuarterFigures, comparison: str) -> frozenset:
             CHECK_INS: f.debriefs.check_in_keys, ATTENDED: f.supervision.attended_keys,
             CANCELLED: f.supervision.cancelled_keys, NO_SHOWS: f.supervision.no_show_keys,
             REFLECTIONS: f.reflection.reflection_keys}[comparison]
+
+
+def every_comparison_keys(f: QuarterFigures) -> dict[str, frozenset]:
+    """Every comparison name one quarter's figures use, with its keys."""
+    return {name: comparison_keys(f, name)
+            for name in sorted({figure.comparison for figure in quarter_figures(f)[0] if figure.comparison})}
+
+
+def keys_to_json(keys: dict[str, frozenset]) -> str:
+    return json.dumps({name: sorted(list(key) if isinstance(key, tuple) else key for key in members)
+                       for name, members in keys.items()}, sort_keys=True)
+
+
+def keys_from_json(text: str) -> dict[str, frozenset]:
+    return {name: frozenset(tuple(key) if isinstance(key, list) else key for key in members)
+            for name, members in json.loads(text).items()}
 
 
 def _survey(group: str, basis: int, comparison: str) -> dict:

@@ -213,3 +213,7 @@ class ReportInput:
     # here had no issued report. None: not known (an input built by hand), and the trend is judged
     # on the keys alone.
     published_before: dict[str, dict[CellKey, Cell]] | None = None
+    # The keys each earlier quarter's issued report kept (QuarterlyReport.comparison_keys): quarter
+    # key → comparison name → keys. Where there are some, rule 5 compares with them rather than
+    # with the quarter worked out again today, which may have lost someone since.
+    keys_before: dict[str, dict[str, frozenset]] | None = None

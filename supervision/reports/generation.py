@@ -29,11 +29,14 @@ from ..accounts.models import Organisation
 from ..extensions import db
 from .aggregate import draft_cutoff, report_input
 from .disclosure import disclose
+from .disclosure_figures import every_comparison_keys, keys_from_json, keys_to_json
+from .figures import ReportInput
 from .models import FORMATS, LANGUAGES, QuarterlyReport, ReportStatus, _file_stem
 from .published import ORGANISATION, Cell, CellKey, PublishedReport, Reason
 from .quarters import Quarter
 from .render_csv import render_csv
 from .render_pdf import render_pdf
+from .sealed import sealed
 
 CONTENT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
 
@@ -111,10 +114,21 @@ def stored(organisation_id: int, quarter: Quarter, status: ReportStatus) -> Quar
         QuarterlyReport.quarter == quarter.number, QuarterlyReport.status == status))
 
 
+def _input(organisation: Organisation, quarter: Quarter, *, draft: bool, now: datetime,
+           drafted_at: datetime | None = None) -> ReportInput:
+    """Stage 1's figures, their keys sealed (sealed.py), beside what the earlier quarters' issued
+    reports published and the keys they kept."""
+    data = report_input(organisation, quarter, draft=draft, now=now, drafted_at=drafted_at)
+    earlier = [f.quarter for f in data.previous]
+    return replace(data, organisation=sealed(data.organisation), previous=tuple(sealed(f) for f in data.previous),
+                   earlier_cuts=tuple(sealed(f) for f in data.earlier_cuts),
+                   published_before=published_before(organisation.id, earlier),
+                   keys_before=keys_before(organisation.id, earlier))
+
+
 def _published(organisation: Organisation, quarter: Quarter, *, draft: bool, now: datetime,
                drafted_at: datetime | None = None) -> PublishedReport:
-    data = report_input(organisation, quarter, draft=draft, now=now, drafted_at=drafted_at)
-    data = replace(data, published_before=published_before(organisation.id, [f.quarter for f in data.previous]))
+    data = _input(organisation, quarter, draft=draft, now=now, drafted_at=drafted_at)
     return disclose(data, organisation_name=organisation.name)
 
 
@@ -137,6 +151,20 @@ def _as_seen(published: PublishedReport, draft: QuarterlyReport | None, organisa
                   if cell.scope == ORGANISATION and cell.quarter == published.quarter and not cell.suppressed
                   and (cell.measure, cell.category) in drifted else cell for cell in published.cells)
     return replace(published, cells=cells)
+
+
+def keys_before(organisation_id: int, quarters: list[Quarter]) -> dict[str, dict[str, frozenset]]:
+    """For each of these quarters issued for the organisation with its keys kept, those keys (sealed)
+    by comparison name. One query."""
+    if not quarters:
+        return {}
+    rows = db.session.execute(select(QuarterlyReport.year, QuarterlyReport.quarter, QuarterlyReport.comparison_keys)
+                              .where(QuarterlyReport.organisation_id == organisation_id,
+                                     QuarterlyReport.status == ReportStatus.issued,
+                                     QuarterlyReport.comparison_keys.is_not(None),
+                                     or_(*(and_(QuarterlyReport.year == q.year, QuarterlyReport.quarter == q.number)
+                                           for q in quarters)))).all()
+    return {Quarter(year, number).key: keys_from_json(stored_keys) for year, number, stored_keys in rows}
 
 
 def published_before(organisation_id: int, quarters: list[Quarter]) -> dict[str, dict[CellKey, Cell]]:
@@ -182,10 +210,13 @@ def _issue(organisation: Organisation, quarter: Quarter, *, now: datetime, files
     # Found before the report is made: admins have seen the quarter as its drafts cut it, and the
     # report must not stand beside those cuts across a change of fewer than k people.
     draft = stored(organisation.id, quarter, ReportStatus.draft)
-    published = _as_seen(_published(organisation, quarter, draft=False, now=now,
-                                    drafted_at=None if draft is None else draft.generated_at), draft, organisation)
+    data = _input(organisation, quarter, draft=False, now=now, drafted_at=None if draft is None else draft.generated_at)
+    published = _as_seen(disclose(data, organisation_name=organisation.name), draft, organisation)
+    # The quarter's own keys, sealed, kept for the reports of later quarters to compare with: the
+    # people behind what this report published, even once some of them have gone from the data.
     report = QuarterlyReport(organisation_id=organisation.id, year=quarter.year, quarter=quarter.number,
-                             status=ReportStatus.issued, published=published.to_json(), generated_at=now)
+                             status=ReportStatus.issued, published=published.to_json(), generated_at=now,
+                             comparison_keys=keys_to_json(every_comparison_keys(data.organisation)))
     if not _insert(report):
         return stored(organisation.id, quarter, ReportStatus.issued)  # type: ignore[return-value]
     if files:

@@ -115,9 +115,13 @@ def method_notes(report: PublishedReport, shown) -> MethodNotes:
           "that would tell you how every one of them answered.", none="0%", all="100%"),
         _("A figure is shown beside the same figure for another quarter, here or in another report, only when "
           "each had at least %(k)s people behind it and those people were either the same or differed by at least "
-          "%(k)s. Each figure is compared by its own people: those who answered that survey or question, those "
-          "who asked for debriefs, or the link workers. Between two versions of the same quarter, someone who "
-          "answered again or asked for another debrief counts as one of those who differ.", k=k),
+          "%(k)s. Each figure is compared by its own people: those who answered that survey or question, who "
+          "booked or attended supervision, who asked for debriefs or who wrote reflections, or the link workers. "
+          "Between two versions of the same quarter, someone who answered again, or whose bookings, debriefs or "
+          "reflections changed, counts as one of those who differ.", k=k),
+        _("An earlier quarter in the trend shows only the figures its own report published, with the same "
+          "values: if anyone has left since, or their data has been deleted, a figure that would now be "
+          "different is not shown."),
         _("The national benchmark covers every organisation using Cwtch, in the same quarter. The figures cannot "
           "be filtered or broken down in any other way."),
         _("This report shows nothing finer than the quarter, no free text and no figure about any one person. "
