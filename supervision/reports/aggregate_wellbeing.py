@@ -16,13 +16,13 @@ from __future__ import annotations
 import functools
 
 from sqlalchemy import (CTE, CompoundSelect, Float, Integer, Select, String, and_, case, cast, distinct,
-                        func, literal_column, null, select, union_all)
+                        func, literal, literal_column, null, select, union_all)
 
 from ..extensions import db
 from ..pulse.instruments import CBI, MIN_ANSWERED, MONTHLY, SCALE_THRESHOLD, SINGLE_ITEM, SINGLE_ITEM_THRESHOLD
 from ..pulse.models import InstrumentKey, PulseAnswer, PulseResponse, PulseRound
 from .aggregate_people import bound_rounds
-from .aggregate_sql import Scope, as_float
+from .aggregate_sql import BoundScope, Scope, as_float, key_list
 from .figures import AGREEMENT_ITEMS, LIKERT, SCALES, SINGLE_ITEM_ID, PersonKey, ScaleFigures, Wellbeing
 
 MONTHLY_ITEMS = (SINGLE_ITEM.id, *AGREEMENT_ITEMS)
@@ -88,27 +88,32 @@ def _monthly(latest: CTE) -> Select:
             .group_by(PulseAnswer.item, PulseAnswer.value))
 
 
+_LETTER_OF_SCALE = {scale: letter for letter, scale in _SCALE_OF_LETTER.items()}
+_NEEDED = {scale.value: count for scale, count in MIN_ANSWERED.items()}
+
+
 def _scored(latest: CTE) -> CTE:
-    """Each CBI response's score per scale it answered enough items of: points per answer, then per
-    response and scale. Materialised: both the scale figures and the scale keys read it."""
-    # Every answer of a CBI response is to a scale's item (checked at import, above), so a response's
-    # answers are read in one range of the primary key rather than looked up item by item.
-    points = (
-        select(latest.c.response_id, latest.c.respondent_key,
-               func.substr(PulseAnswer.item, 1, 1).label("scale"),
-               case((PulseAnswer.item.in_(_REVERSED), 100 - PulseAnswer.value), else_=PulseAnswer.value)
-               .label("points"))
-        .join(PulseAnswer, PulseAnswer.response_id == latest.c.response_id)
-        .where(latest.c.instrument == InstrumentKey.cbi)
-    ).subquery("points")
-    per_response = (
-        select(points.c.response_id, points.c.respondent_key, points.c.scale, func.count().label("answered"),
-               func.sum(points.c.points).label("total"))
-        .group_by(points.c.response_id, points.c.respondent_key, points.c.scale)
-    ).subquery("per_response")
-    letters = {scale: letter for letter, scale in _SCALE_OF_LETTER.items()}
-    needed = case({letters[scale.value]: count for scale, count in MIN_ANSWERED.items()}, value=per_response.c.scale)
-    return select(per_response).where(per_response.c.answered >= needed).cte("scored").prefix_with("MATERIALIZED")
+    """One row per latest CBI response: for each scale, how many of its items were answered and their
+    points (W7 reversed). Materialised: the scale figures and the keys both read it. Grouped by
+    response alone, so that a response's answers, read in one range of the primary key, are summed
+    as they come."""
+    # Every answer of a CBI response is to a scale's item (checked at import, above).
+    letter = func.substr(PulseAnswer.item, 1, 1)
+    points = case((PulseAnswer.item.in_(_REVERSED), 100 - PulseAnswer.value), else_=PulseAnswer.value)
+    sums = []
+    for scale in SCALES:
+        mine = letter == _LETTER_OF_SCALE[scale]
+        sums += [func.sum(case((mine, 1), else_=0)).label(f"{scale}_answered"),
+                 func.sum(case((mine, points), else_=0)).label(f"{scale}_total")]
+    return (select(latest.c.response_id, latest.c.respondent_key, *sums)
+            .select_from(latest).outerjoin(PulseAnswer, PulseAnswer.response_id == latest.c.response_id)
+            .where(latest.c.instrument == InstrumentKey.cbi)
+            .group_by(latest.c.response_id, latest.c.respondent_key)).cte("scored").prefix_with("MATERIALIZED")
+
+
+def _enough(scored: CTE, scale: str):
+    """Whether the response answered enough of the scale's items to score it."""
+    return scored.c[f"{scale}_answered"] >= _NEEDED[scale]
 
 
 def _survey_key(respondent_key, response_id):
@@ -117,13 +122,16 @@ def _survey_key(respondent_key, response_id):
     return respondent_key.concat(":").concat(response_id)
 
 
-def _scales(scored: CTE) -> Select:
-    """Per scale, over the responses that scored it."""
-    # A score of 50 or more is total / answered >= 50: compared in whole numbers, so no rounding decides it.
-    high = func.sum(case((scored.c.total >= SCALE_THRESHOLD * scored.c.answered, 1), else_=0))
-    return (select(*_row(_SCALES, key=scored.c.scale, people=func.count(),
-                         mean=func.avg(cast(scored.c.total, Float) / scored.c.answered), high=high))
-            .group_by(scored.c.scale))
+def _scales(scored: CTE) -> list[Select]:
+    """Per scale, over the responses that scored it: one branch each, the scale's name as its key."""
+    branches = []
+    for scale in SCALES:
+        enough, answered, total = _enough(scored, scale), scored.c[f"{scale}_answered"], scored.c[f"{scale}_total"]
+        # A score of 50 or more is total / answered >= 50: compared in whole numbers, so no rounding decides it.
+        high = func.sum(case((enough & (total >= SCALE_THRESHOLD * answered), 1), else_=0))
+        branches.append(select(*_row(_SCALES, key=literal(scale, String), people=func.count(case((enough, 1))),
+                                     mean=func.avg(case((enough, cast(total, Float) / answered))), high=high)))
+    return branches
 
 
 def _people(latest: CTE) -> Select:
@@ -133,40 +141,49 @@ def _people(latest: CTE) -> Select:
 
 
 def _bits(column, positions: dict[str, int]):
-    """A sum of these over a response's distinct items (or scales) is the set of them, one bit each."""
+    """A sum of these over a response's distinct items is the set of them, one bit each."""
     return func.sum(case({name: 1 << position for name, position in positions.items()}, value=column, else_=0))
 
 
 def _keys(latest: CTE, scored: CTE) -> list[Select]:
-    """The keys rule 5 compares, one row per person and instrument (each person has one latest
-    response to each): its `value` holds which monthly items they answered (the items are optional,
-    so one item's people may differ from another's), or which CBI scales their answers scored, as
-    bits of MONTHLY_ITEMS' or SCALES' positions."""
-    key = _survey_key(latest.c.respondent_key, latest.c.response_id)
+    """The keys rule 5 compares, one row per instrument: each person's latest response to it as
+    "respondent:response:bits", joined by commas (key_list), where the bits are which monthly items
+    they answered (the items are optional, so one item's people may differ from another's) or which
+    CBI scales their answers scored, as positions in MONTHLY_ITEMS or SCALES. One row each rather
+    than one per person: reading rows costs more than the statement takes to run."""
+    scope = BoundScope(organisation=True)
     items = _bits(PulseAnswer.item, {item: MONTHLY_ITEMS.index(item) for item in MONTHLY_ITEMS})
-    scales = _bits(scored.c.scale, {letter: SCALES.index(scale) for letter, scale in _SCALE_OF_LETTER.items()})
-    return [select(*_row(_KEYS, instrument=latest.c.instrument, key=key, value=bits))
-            .select_from(latest).outerjoin(table, join_on).where(latest.c.instrument == instrument)
-            .group_by(latest.c.instrument, latest.c.respondent_key, latest.c.response_id)
-            for instrument, bits, table, join_on in (
-                (InstrumentKey.monthly, items, PulseAnswer, and_(PulseAnswer.response_id == latest.c.response_id,
-                                                                  PulseAnswer.item.in_(MONTHLY_ITEMS))),
-                (InstrumentKey.cbi, scales, scored, scored.c.response_id == latest.c.response_id))]
+    answered = (select(latest.c.respondent_key, latest.c.response_id, items.label("bits"))
+                .select_from(latest)
+                .outerjoin(PulseAnswer, and_(PulseAnswer.response_id == latest.c.response_id,
+                                             PulseAnswer.item.in_(MONTHLY_ITEMS)))
+                .where(latest.c.instrument == InstrumentKey.monthly)
+                .group_by(latest.c.respondent_key, latest.c.response_id)).subquery("answered")
+    scales = sum((case((_enough(scored, scale), 1 << position), else_=0) for position, scale in enumerate(SCALES)),
+                 start=literal(0))
+    return [select(*_row(_KEYS, instrument=literal(instrument.value, String),
+                         key=key_list(scope, _survey_key(rows.c.respondent_key, rows.c.response_id)
+                                      .concat(":").concat(cast(bits, String)))))
+            .select_from(rows)
+            for instrument, rows, bits in ((InstrumentKey.monthly, answered, answered.c.bits),
+                                           (InstrumentKey.cbi, scored, scales))]
 
 
-def _split(key: str) -> PersonKey:
-    respondent, _, response = key.partition(":")
-    return respondent, response
+def _split(keys: str | None) -> list[tuple[PersonKey, int]]:
+    """_keys' text back as ((respondent, response), bits)."""
+    split = [key.split(":") for key in keys.split(",")] if keys else []
+    return [((respondent, response), int(bits)) for respondent, response, bits in split]
 
 
 @functools.cache
-def _statement(organisation: bool, draft: bool) -> CompoundSelect:
+def _statement(dialect: str, organisation: bool, draft: bool) -> CompoundSelect:
     """The one statement, built once per process for each shape of scope (one organisation or all
     of them; whole quarter or a draft), its values bound at execution: building it costs more than
-    an organisation's SQL takes to run."""
+    an organisation's SQL takes to run. `dialect` keys the cache: the keys' aggregate is written per
+    dialect."""
     latest = _latest(organisation, draft)
     scored = _scored(latest)
-    branches = [_versions(latest), _monthly(latest), _scales(scored), _people(latest)]
+    branches = [_versions(latest), _monthly(latest), *_scales(scored), _people(latest)]
     if organisation:
         branches += _keys(latest, scored)
     return union_all(*branches)
@@ -177,7 +194,8 @@ def wellbeing(scope: Scope) -> tuple[Wellbeing, int]:
     number of responses: the respondents by instrument and version, the monthly distributions, the
     CBI scales, those who answered and those in Welsh and, for an organisation, the keys (per
     instrument, monthly item and scale), over one materialised ranking of the latest responses."""
-    statement = _statement(scope.organisation_id is not None, scope.draft_until is not None)
+    statement = _statement(db.session.get_bind().dialect.name, scope.organisation_id is not None,
+                           scope.draft_until is not None)
     rows = db.session.execute(statement, scope.values()).all()
     monthly = {item: dict.fromkeys(LIKERT, 0) for item in MONTHLY_ITEMS}
     scored: dict[str, tuple[int, float | None, int]] = {}
@@ -193,16 +211,17 @@ def wellbeing(scope: Scope) -> tuple[Wellbeing, int]:
             if str(value) in monthly[key]:
                 monthly[key][str(value)] = people
         elif kind == _SCALES:
-            scored[_SCALE_OF_LETTER[key]] = (people, as_float(mean), int(high))
+            scored[key] = (people, as_float(mean), int(high or 0))
         elif kind == _PEOPLE:
             welsh, answered = people or 0, value or 0
         else:
-            instrument, person = InstrumentKey(instrument), _split(key)
-            keys[instrument].add(person)
+            instrument = InstrumentKey(instrument)
             names, sets = (MONTHLY_ITEMS, item_keys) if instrument == InstrumentKey.monthly else (SCALES, scale_keys)
-            for position, name in enumerate(names):
-                if (value or 0) >> position & 1:
-                    sets[name].add(person)
+            for person, bits in _split(key):
+                keys[instrument].add(person)
+                for position, name in enumerate(names):
+                    if bits >> position & 1:
+                        sets[name].add(person)
     respondents = {key: 0 for key in InstrumentKey}
     for instrument, _version, people in by_version:
         respondents[instrument] += people
