@@ -7,7 +7,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from supervision.accounts.models import (
@@ -159,7 +159,8 @@ def test_the_first_run_reports_what_it_deleted(app, ctx):
     report = purge_expired(now=NOW)
     db.session.rollback()
     assert report == {"audit_events": 3, "invitations": 4, "login_attempts": 1, "outbound_emails": 2,
-                      "read_notifications": 1, "debrief_requests": 0, "pulse_invitations": 0, "pulse_responses": 0}
+                      "read_notifications": 1, "debrief_requests": 0, "pulse_invitations": 0, "pulse_responses": 0,
+                      "report_comparison_keys": 0}
 
 
 def test_the_job_is_registered_with_the_scheduler():
@@ -291,3 +292,20 @@ def test_privacy_page_shows_a_signed_in_persons_organisations_own_periods(app, c
     assert re.search(r"audit log[^<]*</th> <td[^>]*>30 months</td> <td[^>]*>6 years</td>", table)
     assert re.search(r"expire</th> <td[^>]*>14 days</td> <td[^>]*>7 days</td>", table)
     assert "Not Mine" not in text and "99 months" not in text
+
+
+def test_a_report_forgets_its_comparison_keys_once_no_report_can_be_compared_with_it(app, ctx, make):
+    """The fourth quarter after a report's compares with it, and may be issued as late as the quarter
+    after that: the keys go at the start of the sixth quarter after. The report stays."""
+    from supervision.reports.models import QuarterlyReport
+
+    organisation = make.organisation()
+    ids = {quarter: make.quarterly_report(organisation, quarter, files=False) for quarter in ("2025-Q1", "2025-Q2")}
+    db.session.execute(update(QuarterlyReport).values(comparison_keys='{"seal": "s", "keys": {}, "bases": []}'))
+    db.session.commit()
+    # 2025-Q1 + 6 = 2026-Q3: from 1 July 2026 its keys go; 2025-Q2's stay until October.
+    assert purge_expired(now=datetime(2026, 6, 30, 23, tzinfo=timezone.utc))["report_comparison_keys"] == 0
+    assert purge_expired(now=datetime(2026, 7, 1, 9, tzinfo=timezone.utc))["report_comparison_keys"] == 1
+    kept = dict(db.session.execute(select(QuarterlyReport.id, QuarterlyReport.comparison_keys)).all())
+    assert kept[ids["2025-Q1"]] is None and kept[ids["2025-Q2"]] is not None
+    assert purge_expired(now=datetime(2026, 7, 1, 9, tzinfo=timezone.utc))["report_comparison_keys"] == 0

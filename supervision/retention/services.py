@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, select, update
 
 from ..accounts.models import RETENTION_LIMITS, Invitation, InvitationRole, LoginAttempt, Organisation
 from ..audit.models import AuditEvent
@@ -15,6 +15,8 @@ from ..debriefs.models import DebriefCheckIn, DebriefEvent, DebriefRequest
 from ..extensions import db
 from ..notifications.models import EmailAttachment, EmailStatus, Notification, OutboundEmail
 from ..pulse.models import PulseAnswer, PulseInvitation, PulseResponse, PulseRound
+from ..reports.aggregate import PREVIOUS_QUARTERS
+from ..reports.models import QuarterlyReport
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +160,19 @@ class Purge:
     func: Callable[[datetime], int]
 
 
+def purge_report_comparison_keys(now: datetime) -> int:
+    """Forget the rule-5 keys a quarter's report kept once no report can be compared with it: the
+    last is the report of the fourth quarter after it, which the job may issue as late as the quarter
+    after that (catch-up). The report itself, its cells and files stay."""
+    current = now.year * 4 + (now.month - 1) // 3 + 1
+    result = db.session.execute(
+        update(QuarterlyReport)
+        .where(QuarterlyReport.comparison_keys.is_not(None),
+               QuarterlyReport.year * 4 + QuarterlyReport.quarter <= current - PREVIOUS_QUARTERS - 2)
+        .values(comparison_keys=None))
+    return result.rowcount or 0
+
+
 # Each domain that keeps records for a limited time adds its purge here.
 PURGES: list[Purge] = [
     Purge("audit_events", purge_audit_events),
@@ -168,6 +183,7 @@ PURGES: list[Purge] = [
     Purge("pulse_invitations", purge_pulse_invitations),
     Purge("pulse_responses", purge_pulse_responses),
     Purge("read_notifications", purge_read_notifications),
+    Purge("report_comparison_keys", purge_report_comparison_keys),
 ]
 
 
