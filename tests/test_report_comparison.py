@@ -15,6 +15,7 @@ from supervision.extensions import db
 from supervision.pulse.respondent import respondent_key
 from supervision.reports.aggregate import draft_cutoff, quarter_figures, report_input
 from supervision.reports.aggregate_wellbeing import MONTHLY_ITEMS
+from supervision.reports.disclosure_figures import Kept
 from supervision.reports.disclosure_rules import people_of
 from supervision.reports.figures import SCALES, ReportInput
 from supervision.reports.generation import NothingToDraft, generate
@@ -345,15 +346,28 @@ def test_a_trend_leaves_out_what_an_earlier_quarters_own_report_withheld_or_neve
 
 def test_a_trend_shows_an_earlier_quarter_only_as_its_own_report_published_it():
     """Worked out again today, the quarter has lost someone (an account deleted, a link worker who
-    left): a figure that now differs from the one its report published would tell the two apart."""
+    left): the trend shows what its report published, never today's value, so that no figure tells
+    which ones changed."""
     earlier = figures(PREVIOUS)
     changed = {("single_item", "2", "count"), ("cbi_mean", "work", "mean")}
-    published = _with_published_before(figures(), (earlier,), _as_issued(earlier, changed=changed))
+    stored = _as_issued(earlier, changed=changed)
+    published = _with_published_before(figures(), (earlier,), stored)
     for measure, category, kind in changed:
-        assert shown(published.cell(measure, category, kind, quarter=PREVIOUS.key)) == "* comparison", measure
-        assert shown(published.cell(measure, category, kind)) != "* comparison", measure
-    assert shown(published.cell("single_item", "3", "count", quarter=PREVIOUS.key)) == 10
-    assert shown(published.cell("cbi_mean", "personal", "mean", quarter=PREVIOUS.key)) == 45.3
+        assert published.cell(measure, category, kind, quarter=PREVIOUS.key).value == \
+            stored[PREVIOUS.key][(measure, category, kind)].value, measure
+    for cell in published.cells:
+        if cell.scope == "organisation" and cell.quarter == PREVIOUS.key and not cell.suppressed:
+            assert cell == stored[PREVIOUS.key][(cell.measure, cell.category, cell.kind)], cell
+
+
+def test_a_trend_shows_what_its_report_withheld_as_it_withheld_it():
+    """Hidden there as a small count, hidden here as a small count, whatever today's figure."""
+    earlier = figures(PREVIOUS)
+    stored = _as_issued(earlier)
+    stored[PREVIOUS.key][("escalated", "", "count")] = dataclasses.replace(
+        stored[PREVIOUS.key][("escalated", "", "count")], value=None, reason=Reason.small_count)
+    published = _with_published_before(figures(), (earlier,), stored)
+    assert shown(published.cell("escalated", quarter=PREVIOUS.key)) == "* small_count"
 
 
 def test_an_earlier_quarter_is_compared_by_the_keys_its_report_kept():
@@ -362,7 +376,8 @@ def test_an_earlier_quarter_is_compared_by_the_keys_its_report_kept():
     same = respondent_keys(50)
     earlier = figures(PREVIOUS, wellbeing=wellbeing(respondent_keys=same))
     current = figures(wellbeing=wellbeing(respondent_keys=same))
-    kept = {PREVIOUS.key: {"monthly": same | {"respondent-key-gone"}, "item:B1": same | {"respondent-key-gone"}}}
+    kept = {PREVIOUS.key: Kept(keys={"monthly": same | {"respondent-key-gone"}, "item:B1": same | {"respondent-key-gone"}},
+                               bases={("monthly", "monthly"): 51, ("item:B1", "single_item"): 51})}
     data = ReportInput(organisation=current, national=stage2.national(), previous=(earlier,), k=5, draft=False,
                        keys_before=kept)
     published = stage2.disclose(data, organisation_name="Cwm Taf Link Workers")
@@ -370,6 +385,39 @@ def test_an_earlier_quarter_is_compared_by_the_keys_its_report_kept():
     assert shown(published.cell("single_item", "3")) == "* comparison"
     assert shown(published.cell("cbi_respondents")) == 40  # kept no CBI keys: compared as worked out today
     assert shown(_report(current, previous=(earlier,)).cell("monthly_respondents")) == 50  # without them
+
+
+def test_an_earlier_quarter_that_met_k_when_issued_is_compared_though_it_falls_short_today():
+    """Its report had 5 link workers; one has left since, so worked out today it has 4, below k, and
+    would not be compared at all. Its kept basis says 5: the current quarter, one attendee apart from
+    it, is withheld."""
+    attended = stage2.booking_keys("attended", 3)
+    earlier = figures(PREVIOUS, people=stage2.people(link_workers=4, people_keys=stage2.people_keys(4)),
+                      supervision=stage2.supervision(attended_keys=attended))
+    current = figures(supervision=stage2.supervision(attended_keys=attended | stage2.booking_keys("attended", 1, 50)))
+    kept = {PREVIOUS.key: Kept(keys={"attended": attended}, bases={("attended", "attended"): 5})}
+
+    def report(keys_before):
+        data = ReportInput(organisation=current, national=stage2.national(), previous=(earlier,), k=5, draft=False,
+                           keys_before=keys_before)
+        return stage2.disclose(data, organisation_name="Cwm Taf Link Workers")
+
+    assert shown(report(kept).cell("people_attending")) == "* comparison"
+    assert shown(report(None).cell("people_attending")) != "* comparison"  # today's 4 are not compared
+
+
+def test_keys_sealed_with_another_secret_withhold_the_quarter_beside_them():
+    """Stored keys that cannot be compared are not taken for different people."""
+    earlier = figures(PREVIOUS)
+    data = ReportInput(organisation=figures(), national=stage2.national(), previous=(earlier,), k=5, draft=False,
+                       keys_before={PREVIOUS.key: None})
+    published = stage2.disclose(data, organisation_name="Cwm Taf Link Workers")
+    for measure in ("monthly_respondents", "people_attending", "requests", "cbi_respondents"):
+        assert shown(published.cell(measure)) == "* comparison", measure
+    assert shown(published.cell("link_workers")) == 60  # not compared: the headcount is known anyway
+    unsealed = ReportInput(organisation=figures(), national=stage2.national(), previous=(earlier,), k=5, draft=False,
+                           seen_drafts=(None,))
+    assert shown(stage2.disclose(unsealed, organisation_name="x").cell("monthly_respondents")) == "* comparison"
 
 
 def test_generation_reads_what_each_earlier_issued_report_withheld(app, make):

@@ -26,6 +26,7 @@ from supervision.pulse.models import PulseResponse, PulseRound
 from supervision.reports import generation
 from supervision.reports.aggregate import quarter_figures
 from supervision.reports.generation import file_path, generate, reports_folder
+from supervision.reports.sealed import fingerprint
 from supervision.reports.models import FORMATS, LANGUAGES, QuarterlyReport, ReportStatus
 from supervision.reports.disclosure import disclose
 from supervision.reports.published import NATIONAL, PublishedReport, Reason
@@ -256,28 +257,29 @@ def test_a_draft_shows_no_national_benchmark_and_says_when_it_will_be_shown(app,
 
 
 def test_a_trend_shows_an_earlier_quarter_as_its_own_report_published_it_though_someone_left(app, ctx):
-    """The July report's trend works April to June out again from today's data. A link worker who
-    has left since is out of it: wherever that changes a figure the June report published, the
-    trend withholds it, so that the two reports side by side do not tell that person's part."""
+    """The September report's trend holds April to June. Worked out again today, June has lost a
+    link worker who left since, and its headcount would round to 20, not 25. The trend shows June
+    exactly as June's own report published it, value and reason alike: which figures changed
+    would tell the leaver's part."""
     world = build_world([Plan("a", 25)], seed=31, quarters=2)
     organisation = db.session.get(Organisation, world.organisations["a"].id)
     june = generate(organisation, Q3.previous_ones(1)[0], status=ReportStatus.issued,
                     now=datetime(2026, 7, 1, 8, tzinfo=UTC))
     db.session.commit()
-    before = {(c.measure, c.category, c.kind): c for c in june.report().cells
-              if c.scope == "organisation" and c.quarter == "2026-Q2"}
+    before = _own_cells(june.report())
     counted = quarter_figures(Q3.previous_ones(1)[0], organisation.id).people.people_keys
     assert len(counted) == 23 and before[("link_workers", "", "count")].value == 25  # rounded to 5
     leaver = db.session.get(User, min(counted))
     leaver.active = False
     db.session.commit()
+    assert quarter_figures(Q3.previous_ones(1)[0], organisation.id).people.link_workers == 22  # would show 20
     september = generate(organisation, Q3, status=ReportStatus.issued, now=ISSUED_AT).report()
-    trend = [c for c in september.cells if c.scope == "organisation" and c.quarter == "2026-Q2"]
-    assert september.cell("link_workers", quarter="2026-Q2").suppressed  # 22 would round to 20
-    for cell in trend:
-        if not cell.suppressed:
-            assert cell.value == before[(cell.measure, cell.category, cell.kind)].value, cell
-    assert any(not cell.suppressed for cell in trend)
+    trend = {(c.measure, c.category, c.kind): c for c in september.cells
+             if c.scope == "organisation" and c.quarter == "2026-Q2"}
+    assert trend[("link_workers", "", "count")].value == 25
+    for key, cell in trend.items():
+        assert (cell.value, cell.reason) in ((before[key].value, before[key].reason), (None, Reason.comparison)), key
+    assert sum(not cell.suppressed for cell in trend.values()) > 1
 
 
 def _own_cells(report: PublishedReport) -> dict:
@@ -331,11 +333,11 @@ def test_a_report_keeps_its_keys_sealed_and_the_next_quarter_compares_with_them(
                     now=datetime(2026, 7, 1, 8, tzinfo=UTC), files=False)
     db.session.commit()
     kept = june.comparison_keys
-    assert kept and "people" in json.loads(kept)
+    people_kept = json.loads(kept)["keys"]["people"]
     # Sealed: no user id, no respondent key as the database holds it.
     assert not any(f'"{person.id}"' in kept or f"[{person.id}," in kept for person in people)
-    assert len(json.loads(kept)["people"]) == 10
-    assert not any(key in june.published for key in json.loads(kept)["people"])  # never in what is shown
+    assert len(people_kept) == 10 and ["people", "month_1", 10] in json.loads(kept)["bases"]
+    assert not any(key in june.published for key in people_kept)  # never in what is shown
     leaver = db.session.get(User, people[0].id)
     leaver.active = False
     db.session.commit()
@@ -346,3 +348,13 @@ def test_a_report_keeps_its_keys_sealed_and_the_next_quarter_compares_with_them(
     data = generation._input(_org(organisation), Q3, draft=False, now=ISSUED_AT)
     forgetful = disclose(replace(data, keys_before=None), organisation_name="Ogmore Valleys")
     assert not forgetful.cell("met_standard", "month_1").suppressed
+
+
+def test_keys_kept_under_another_secret_are_known_not_to_compare(app, ctx, make):
+    organisation = make.organisation(name="Ogmore Valleys", created_at=LONG_AGO)
+    june = Quarter(2026, 2)
+    generate(_org(organisation), june, status=ReportStatus.issued, now=datetime(2026, 7, 1, 8, tzinfo=UTC), files=False)
+    db.session.commit()
+    assert generation.keys_before(organisation.id, [june], fingerprint())[june.key] is not None
+    current_app.config["PULSE_RESPONDENT_KEY"] = "another-secret-" + "z" * 32
+    assert generation.keys_before(organisation.id, [june], fingerprint()) == {june.key: None}

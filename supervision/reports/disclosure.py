@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .disclosure_figures import Figure, Ratio, comparison_keys, quarter_figures
+from .disclosure_figures import Figure, Kept, Ratio, comparison_keys, quarter_figures
 from .disclosure_national import few_organisations
 from .disclosure_rules import (Address, Reasons, comparable_with_all, complement, follow_counts, one_decimal, people_of,
                                percent, primary_reason, quarters_shown, ratio_reason, round_count,
@@ -43,8 +43,8 @@ def disclose(data: ReportInput, *, organisation_name: str) -> PublishedReport:
         ratios.update(((scope, quarter, r.measure, r.category, "percent"), r) for r in quarter_ratios)
 
     reasons: Reasons = {address: primary_reason(figure, k) for address, figure in figures.items()}
-    _compare_quarters(reasons, figures, current, previous, data.earlier_cuts, k, data.published_before,
-                      data.keys_before)
+    trend_hidden = _compare_quarters(reasons, figures, current, previous, data.earlier_cuts, k, data.published_before,
+                                     data.keys_before, data.seen_drafts)
     frame_keys = [(scope, f.quarter.key) for scope, f in frames]
     # After rule 5, so that a trend quarter not shown reads `comparison` throughout, whatever its bands.
     uniform_distributions(reasons, figures, frame_keys)
@@ -66,7 +66,8 @@ def disclose(data: ReportInput, *, organisation_name: str) -> PublishedReport:
         reasons[address] = ratio_reason(ratio, figures[denominator], reasons[numerator], reasons[denominator], k)
 
     trend = {f.quarter.key for f in previous}
-    cells = tuple(_as_published(cell, data.published_before) if cell.quarter in trend else cell
+    cells = tuple(_as_published(cell, data.published_before, _hidden(cell, trend_hidden, ratios))
+                  if cell.quarter in trend else cell
                   for scope, f in frames for cell in (_cell(address, reasons[address], figures, ratios)
                                                       for address in _addresses(scope, f.quarter.key)))
     return PublishedReport(
@@ -89,7 +90,8 @@ def _bases(figures: QuarterFigures) -> dict[tuple[str, str], int]:
 def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current: QuarterFigures,
                       previous: tuple[QuarterFigures, ...], earlier_cuts: tuple[QuarterFigures, ...], k: int,
                       published_before: dict[str, dict[CellKey, Cell]] | None = None,
-                      keys_before: dict[str, dict[str, frozenset]] | None = None) -> None:
+                      keys_before: dict[str, Kept | None] | None = None,
+                      seen_drafts: tuple[Kept | None, ...] = ()) -> set[tuple[str, str, str]]:
     """Rule 5, in place, on the figures that rules 1, 2 and 4 left published, once per group of
     figures sharing the figure that must meet k, so that a breakdown and its total go together.
 
@@ -105,22 +107,32 @@ def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current:
     A trend shows an earlier quarter's figures only where that quarter's own issued report
     published them (`published_before`): a quarter withheld in its own report, to keep it apart
     from the quarter before it or from the drafts an admin saw, must not reappear a quarter later
-    beside them. An earlier quarter is compared by the keys its issued report kept (`keys_before`),
-    where it kept some: worked out again today, it may have lost people since (a link worker who
-    left, an account deleted), and the report compared with is the one that had them."""
+    beside them. An earlier quarter is compared by the keys and bases its issued report kept
+    (`keys_before`), and the quarter's stored draft by what it kept (`seen_drafts`): worked out again
+    today, either may have lost people since (a link worker who left, an account deleted), and the
+    report compared with is the one that had them. Keys sealed with another secret cannot be
+    compared, so the current quarter is withheld beside them.
+
+    Returns the trend's (quarter, measure, category) that rule 5 hides, whatever their other reasons."""
     bases = {f.quarter.key: _bases(f) for f in (current, *previous)}
     cut_bases = [_bases(cut) for cut in earlier_cuts]
     current_key = current.quarter.key
+    unknown = None in seen_drafts or any(
+        keys_before.get(f.quarter.key, ...) is None for f in previous if keys_before is not None)
+    trend_hidden: set[tuple[str, str, str]] = set()
     for comparison, group in sorted(bases[current_key]):
         basis, keys = bases[current_key][(comparison, group)], comparison_keys(current, comparison)
         # Quarters by their people; the cuts of this quarter by their responses too (comparable).
-        everything_before = [_as_issued(f, bases[f.quarter.key][(comparison, group)], comparison, keys_before)
+        everything_before = [_as_issued(f, bases[f.quarter.key][(comparison, group)], (comparison, group),
+                                        keys_before)
                              for f in reversed(previous)]  # newest first
         trend = [candidate for candidate in everything_before
                  if _published(published_before, figures, candidate[0], (comparison, group))]
         cuts = [(cut_basis[(comparison, group)], comparison_keys(cut, comparison))
                 for cut, cut_basis in zip(earlier_cuts, cut_bases)]
-        withheld = not (comparable_with_all((basis, people_of(keys)),
+        cuts += [(seen.bases.get((comparison, group), 0), seen.keys[comparison])
+                 for seen in seen_drafts if seen is not None and comparison in seen.keys]
+        withheld = unknown or not (comparable_with_all((basis, people_of(keys)),
                                             ((quarter_basis, quarter_keys) for _, quarter_basis, quarter_keys
                                              in everything_before), k)
                         and comparable_with_all((basis, keys), cuts, k))
@@ -130,20 +142,23 @@ def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current:
             if scope != ORGANISATION or (figure.comparison, figure.group) != (comparison, group):
                 continue
             hidden = withheld if quarter == current_key else quarter not in shown
+            if hidden and quarter != current_key:
+                trend_hidden.add((quarter, figure.measure, figure.category))
             if hidden and reasons[address] is None:
                 reasons[address] = Reason.comparison
+    return trend_hidden
 
 
-def _as_issued(f: QuarterFigures, basis: int, comparison: str,
-               keys_before: dict[str, dict[str, frozenset]] | None) -> tuple[str, int, frozenset]:
-    """(quarter, figure that must meet k, people) of an earlier quarter: by the keys its issued
-    report kept, where there are some; its basis then at least their number, so that a quarter
-    whose report had k people is still compared after one of them has gone."""
-    kept = (keys_before or {}).get(f.quarter.key, {}).get(comparison)
-    if kept is None:
+def _as_issued(f: QuarterFigures, basis: int, comparison_group: tuple[str, str],
+               keys_before: dict[str, Kept | None] | None) -> tuple[str, int, frozenset]:
+    """(quarter, figure that must meet k, people) of an earlier quarter: by the keys and basis its
+    issued report kept, where it kept some (the larger basis of then and now, so that a quarter whose
+    report had k people is still compared after one of them has gone); else as worked out today."""
+    comparison, group = comparison_group
+    stored = (keys_before or {}).get(f.quarter.key)
+    if stored is None or comparison not in stored.keys:
         return f.quarter.key, basis, people_of(comparison_keys(f, comparison))
-    people = people_of(kept)
-    return f.quarter.key, max(basis, len(people)), people
+    return f.quarter.key, max(basis, stored.bases.get(comparison_group, 0)), people_of(stored.keys[comparison])
 
 
 def _published(published_before: dict[str, dict[CellKey, Cell]] | None, figures: dict[Address, Figure],
@@ -161,17 +176,25 @@ def _published(published_before: dict[str, dict[CellKey, Cell]] | None, figures:
     return not any(stored[key].reason == Reason.comparison for key in members if key in stored)
 
 
-def _as_published(cell: Cell, published_before: dict[str, dict[CellKey, Cell]] | None) -> Cell:
-    """A trend quarter's cell as its own issued report published it, or withheld. The trend is worked
-    out again from today's data, which may have lost someone since (an account deleted, answers past
-    their retention, a link worker who left): a value that differs from the one already published
-    would tell the two apart, and so that person's figures."""
-    if published_before is None or cell.suppressed:
+def _hidden(cell: Cell, trend_hidden: set[tuple[str, str, str]], ratios: dict[Address, Ratio]) -> bool:
+    """Whether rule 5 hides this trend cell: its figure, or for a percentage either of its counts."""
+    ratio = ratios.get((cell.scope, cell.quarter, cell.measure, cell.category, cell.kind))
+    slots = [(cell.measure, cell.category)] if ratio is None else [ratio.numerator, ratio.denominator]
+    return any((cell.quarter, *slot) in trend_hidden for slot in slots)
+
+
+def _as_published(cell: Cell, published_before: dict[str, dict[CellKey, Cell]] | None, hidden: bool) -> Cell:
+    """A trend quarter's cell exactly as its own issued report published it (value and reason),
+    unless rule 5 hides it here. Worked out again from today's data, the quarter may have lost
+    someone since (an account deleted, answers past their retention, a link worker who left): no
+    value or reason of today's may show, since which figures changed would tell that person's part.
+    A quarter never issued is hidden: its figures have never been read."""
+    if published_before is None:
         return cell
     stored = published_before.get(cell.quarter, {}).get((cell.measure, cell.category, cell.kind))
-    if stored is not None and stored.value == cell.value:
-        return cell
-    return replace(cell, value=None, reason=Reason.comparison)
+    if stored is None or hidden:
+        return replace(cell, value=None, reason=Reason.comparison)
+    return replace(cell, value=stored.value, reason=stored.reason)
 
 
 def _cell(address: Address, reason: Reason | None, figures: dict[Address, Figure],

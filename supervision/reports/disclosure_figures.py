@@ -169,20 +169,37 @@ def comparison_keys(f: QuarterFigures, comparison: str) -> frozenset:
             REFLECTIONS: f.reflection.reflection_keys}[comparison]
 
 
-def every_comparison_keys(f: QuarterFigures) -> dict[str, frozenset]:
-    """Every comparison name one quarter's figures use, with its keys."""
-    return {name: comparison_keys(f, name)
-            for name in sorted({figure.comparison for figure in quarter_figures(f)[0] if figure.comparison})}
+@dataclass(frozen=True)
+class Kept:
+    """What a stored report keeps of its own quarter for rule 5 later: each comparison's keys, and
+    each (comparison, group)'s figure that had to meet k. Server only, never rendered."""
+
+    keys: dict[str, frozenset]
+    bases: dict[tuple[str, str], int]
 
 
-def keys_to_json(keys: dict[str, frozenset]) -> str:
-    return json.dumps({name: sorted(list(key) if isinstance(key, tuple) else key for key in members)
-                       for name, members in keys.items()}, sort_keys=True)
+def kept(f: QuarterFigures) -> Kept:
+    """One quarter's keys and bases, for every comparison its figures use."""
+    figures = [figure for figure in quarter_figures(f)[0] if figure.comparison]
+    return Kept(keys={name: comparison_keys(f, name) for name in sorted({figure.comparison for figure in figures})},
+                bases={(figure.comparison, figure.group): figure.comparison_basis for figure in figures})
 
 
-def keys_from_json(text: str) -> dict[str, frozenset]:
-    return {name: frozenset(tuple(key) if isinstance(key, list) else key for key in members)
-            for name, members in json.loads(text).items()}
+def kept_to_dict(kept_keys: Kept, seal: str) -> dict:
+    """As stored (as JSON), with `seal` naming the secret the keys were sealed with (sealed.fingerprint)."""
+    return {"seal": seal,
+            "keys": {name: sorted(list(key) if isinstance(key, tuple) else key for key in members)
+                     for name, members in kept_keys.keys.items()},
+            "bases": sorted([name, group, basis] for (name, group), basis in kept_keys.bases.items())}
+
+
+def kept_from_dict(stored: dict, seal: str) -> Kept | None:
+    """The stored keys, or None when they were sealed with another secret and cannot be compared."""
+    if stored.get("seal") != seal:
+        return None
+    return Kept(keys={name: frozenset(tuple(key) if isinstance(key, list) else key for key in members)
+                      for name, members in stored["keys"].items()},
+                bases={(name, group): basis for name, group, basis in stored["bases"]})
 
 
 def _survey(group: str, basis: int, comparison: str) -> dict:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from .quarters import Quarter
 
-if TYPE_CHECKING:  # published.py imports this module
+if TYPE_CHECKING:  # both modules import this one
+    from .disclosure_figures import Kept
     from .published import Cell, CellKey
 
 LIKERT = ("1", "2", "3", "4", "5")  # the single item's and S1–S3's answers, as category keys
@@ -209,11 +210,15 @@ class ReportInput:
     # seen in drafts. Compared with (rule 5), never shown.
     earlier_cuts: tuple[QuarterFigures, ...] = ()
     # What each earlier quarter's own issued report published: quarter key → its cells of its own
-    # figures by (measure, category, kind), each shown or withheld with its reason. A quarter missing
-    # here had no issued report. None: not known (an input built by hand), and the trend is judged
-    # on the keys alone.
-    published_before: dict[str, dict[CellKey, Cell]] | None = None
-    # The keys each earlier quarter's issued report kept (QuarterlyReport.comparison_keys): quarter
-    # key → comparison name → keys. Where there are some, rule 5 compares with them rather than
-    # with the quarter worked out again today, which may have lost someone since.
-    keys_before: dict[str, dict[str, frozenset]] | None = None
+    # figures by (measure, category, kind), each shown or withheld with its reason. A trend shows
+    # them as they are; a quarter missing here had no issued report. None: not known (an input
+    # built by hand), and the trend is worked out from the figures and judged on the keys alone.
+    published_before: dict[str, dict[CellKey, Cell]] | None = field(default=None, repr=False)
+    # The keys and bases each earlier quarter's issued report kept (QuarterlyReport.comparison_keys):
+    # quarter key → Kept, or None when they were sealed with another secret and cannot be compared.
+    # Rule 5 compares with them rather than with the quarter worked out again today, which may
+    # have lost someone since.
+    keys_before: dict[str, Kept | None] | None = field(default=None, repr=False)
+    # The keys the quarter's stored draft kept, the figures its admins saw (None: sealed with another
+    # secret). Compared with like the earlier cuts, but as they were, not as worked out again today.
+    seen_drafts: tuple[Kept | None, ...] = field(default=(), repr=False)

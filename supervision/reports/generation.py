@@ -15,6 +15,7 @@ from its own stored cells (ensure_file), never from fresh data.
 """
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from dataclasses import replace
@@ -29,14 +30,14 @@ from ..accounts.models import Organisation
 from ..extensions import db
 from .aggregate import draft_cutoff, report_input
 from .disclosure import disclose
-from .disclosure_figures import every_comparison_keys, keys_from_json, keys_to_json
+from .disclosure_figures import Kept, kept, kept_from_dict, kept_to_dict
 from .figures import ReportInput
 from .models import FORMATS, LANGUAGES, QuarterlyReport, ReportStatus, _file_stem
-from .published import ORGANISATION, Cell, CellKey, PublishedReport, Reason
+from .published import ORGANISATION, Cell, CellKey, PublishedReport
 from .quarters import Quarter
 from .render_csv import render_csv
 from .render_pdf import render_pdf
-from .sealed import sealed
+from .sealed import fingerprint, sealed
 
 CONTENT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
 
@@ -115,15 +116,24 @@ def stored(organisation_id: int, quarter: Quarter, status: ReportStatus) -> Quar
 
 
 def _input(organisation: Organisation, quarter: Quarter, *, draft: bool, now: datetime,
-           drafted_at: datetime | None = None) -> ReportInput:
+           drafted_at: datetime | None = None, seen: QuarterlyReport | None = None) -> ReportInput:
     """Stage 1's figures, their keys sealed (sealed.py), beside what the earlier quarters' issued
-    reports published and the keys they kept."""
+    reports published and the keys they kept, and the keys of the quarter's drafts its admins saw
+    (kept in `seen`, the quarter's stored draft)."""
     data = report_input(organisation, quarter, draft=draft, now=now, drafted_at=drafted_at)
     earlier = [f.quarter for f in data.previous]
+    seal = fingerprint()
     return replace(data, organisation=sealed(data.organisation), previous=tuple(sealed(f) for f in data.previous),
                    earlier_cuts=tuple(sealed(f) for f in data.earlier_cuts),
                    published_before=published_before(organisation.id, earlier),
-                   keys_before=keys_before(organisation.id, earlier))
+                   keys_before=keys_before(organisation.id, earlier, seal),
+                   seen_drafts=tuple(kept_from_dict(one, seal) for one in _drafts_kept(seen)))
+
+
+def _drafts_kept(draft: QuarterlyReport | None) -> list[dict]:
+    """What the quarter's drafts kept, each as stored: every draft made this quarter, since each
+    replaced the one before but its admins saw them all."""
+    return [] if draft is None or draft.comparison_keys is None else json.loads(draft.comparison_keys)
 
 
 def _published(organisation: Organisation, quarter: Quarter, *, draft: bool, now: datetime,
@@ -132,30 +142,9 @@ def _published(organisation: Organisation, quarter: Quarter, *, draft: bool, now
     return disclose(data, organisation_name=organisation.name)
 
 
-def _as_seen(published: PublishedReport, draft: QuarterlyReport | None, organisation: Organisation) -> PublishedReport:
-    """The report, withholding each figure whose value in the quarter's stored draft, the one its
-    admins saw, differs from that draft worked out again from today's data. Rule 5 compares a report
-    with the draft's cut as worked out today; if the data has changed since (an account deleted,
-    attendance recorded late, a reflection finished), that is no longer what the admins saw, and
-    the change could be one person's. A draft replacing one of the same month differs from it by
-    just such a change, and is judged the same way."""
-    if draft is None or draft_cutoff(draft.period, draft.generated_at) is None:
-        return published  # (a draft made before drafts counted whole months only: none to work out again)
-    seen = draft.report()
-    again = _published(organisation, draft.period, draft=True, now=draft.generated_at)
-    now_values = {(c.measure, c.category, c.kind): c.value for c in again.cells
-                  if c.scope == ORGANISATION and c.quarter == again.quarter}
-    drifted = {(c.measure, c.category) for c in seen.cells if c.scope == ORGANISATION and c.quarter == seen.quarter
-               and now_values.get((c.measure, c.category, c.kind), c.value) != c.value}
-    cells = tuple(replace(cell, value=None, reason=Reason.comparison)
-                  if cell.scope == ORGANISATION and cell.quarter == published.quarter and not cell.suppressed
-                  and (cell.measure, cell.category) in drifted else cell for cell in published.cells)
-    return replace(published, cells=cells)
-
-
-def keys_before(organisation_id: int, quarters: list[Quarter]) -> dict[str, dict[str, frozenset]]:
-    """For each of these quarters issued for the organisation with its keys kept, those keys (sealed)
-    by comparison name. One query."""
+def keys_before(organisation_id: int, quarters: list[Quarter], seal: str) -> dict[str, Kept | None]:
+    """For each of these quarters issued for the organisation with its keys kept, those keys and
+    bases (None if sealed with another secret). One query."""
     if not quarters:
         return {}
     rows = db.session.execute(select(QuarterlyReport.year, QuarterlyReport.quarter, QuarterlyReport.comparison_keys)
@@ -164,7 +153,8 @@ def keys_before(organisation_id: int, quarters: list[Quarter]) -> dict[str, dict
                                      QuarterlyReport.comparison_keys.is_not(None),
                                      or_(*(and_(QuarterlyReport.year == q.year, QuarterlyReport.quarter == q.number)
                                            for q in quarters)))).all()
-    return {Quarter(year, number).key: keys_from_json(stored_keys) for year, number, stored_keys in rows}
+    return {Quarter(year, number).key: kept_from_dict(json.loads(stored_keys), seal)
+            for year, number, stored_keys in rows}
 
 
 def published_before(organisation_id: int, quarters: list[Quarter]) -> dict[str, dict[CellKey, Cell]]:
@@ -210,13 +200,14 @@ def _issue(organisation: Organisation, quarter: Quarter, *, now: datetime, files
     # Found before the report is made: admins have seen the quarter as its drafts cut it, and the
     # report must not stand beside those cuts across a change of fewer than k people.
     draft = stored(organisation.id, quarter, ReportStatus.draft)
-    data = _input(organisation, quarter, draft=False, now=now, drafted_at=None if draft is None else draft.generated_at)
-    published = _as_seen(disclose(data, organisation_name=organisation.name), draft, organisation)
-    # The quarter's own keys, sealed, kept for the reports of later quarters to compare with: the
-    # people behind what this report published, even once some of them have gone from the data.
+    data = _input(organisation, quarter, draft=False, now=now, drafted_at=None if draft is None else draft.generated_at,
+                  seen=draft)
+    published = disclose(data, organisation_name=organisation.name)
+    # The quarter's own keys and bases, sealed, kept for the reports of later quarters to compare
+    # with: the people behind what this report published, even once some have gone from the data.
     report = QuarterlyReport(organisation_id=organisation.id, year=quarter.year, quarter=quarter.number,
                              status=ReportStatus.issued, published=published.to_json(), generated_at=now,
-                             comparison_keys=keys_to_json(every_comparison_keys(data.organisation)))
+                             comparison_keys=json.dumps(kept_to_dict(kept(data.organisation), fingerprint())))
     if not _insert(report):
         return stored(organisation.id, quarter, ReportStatus.issued)  # type: ignore[return-value]
     if files:
@@ -233,10 +224,15 @@ def _draft(organisation: Organisation, quarter: Quarter, *, now: datetime, files
     if draft_cutoff(quarter, now) is None:
         raise NothingToDraft(quarter)
     report = stored(organisation.id, quarter, ReportStatus.draft)
-    published = _as_seen(_published(organisation, quarter, draft=True, now=now), report, organisation)
+    data = _input(organisation, quarter, draft=True, now=now, seen=report)
+    published = disclose(data, organisation_name=organisation.name)
+    # What its admins will see, kept beside what they saw in the drafts it replaces (rule 5 for the
+    # next draft and for the issued report).
+    seen = json.dumps([*_drafts_kept(report), kept_to_dict(kept(data.organisation), fingerprint())])
     if report is None:
         report = QuarterlyReport(organisation_id=organisation.id, year=quarter.year, quarter=quarter.number,
-                                 status=ReportStatus.draft, published=published.to_json(), generated_at=now)
+                                 status=ReportStatus.draft, published=published.to_json(), generated_at=now,
+                                 comparison_keys=seen)
         if _insert(report):
             if files:
                 _write_files(report, published)
@@ -247,6 +243,7 @@ def _draft(organisation: Organisation, quarter: Quarter, *, now: datetime, files
     # A new stem, so that the files of the draft being replaced are never mistaken for this one's.
     report.file_stem = _file_stem()
     report.published = published.to_json()
+    report.comparison_keys = seen
     report.generated_at = now
     db.session.flush()
     if files:

@@ -49,9 +49,10 @@ class QuarterlyReport(Base):
     status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus, "report_status"))
     # PublishedReport.to_json(): publishable cells only.
     published: Mapped[str] = mapped_column(Text)
-    # An issued report's own rule-5 keys, sealed (sealed.py), by comparison name, as JSON: what the
-    # reports of later quarters compare with. Server only: never rendered, downloaded or shown.
-    # None for a draft, and for a report issued before they were kept.
+    # Rule 5's keys and bases, sealed (sealed.py), as JSON (disclosure_figures.kept_to_dict): an
+    # issued report's own, which the reports of later quarters compare with; a draft's, a list of
+    # every draft of the quarter its admins saw. Server only: never rendered, downloaded or shown.
+    # None for a report made before they were kept.
     comparison_keys: Mapped[str | None] = mapped_column(Text)
     file_stem: Mapped[str] = mapped_column(String(32), default=_file_stem, unique=True)
     generated_at: Mapped[datetime] = mapped_column(default=utcnow)

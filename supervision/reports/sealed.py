@@ -19,12 +19,23 @@ _DOMAIN = b"cwtch-report-comparison-key:"
 
 def _sealer():
     secret = current_app.config["PULSE_RESPONDENT_KEY"].encode()
+    sealed_already: dict[str, str] = {}  # a person's key recurs in every set they are behind
 
     def seal(value: object) -> str:
-        # 16 bytes: no two of a report's few thousand keys will ever meet by chance.
-        return hmac.new(secret, _DOMAIN + str(value).encode(), hashlib.sha256).hexdigest()[:32]
+        text = str(value)
+        if text not in sealed_already:
+            # 16 bytes: no two of a report's few thousand keys will ever meet by chance.
+            sealed_already[text] = hmac.new(secret, _DOMAIN + text.encode(), hashlib.sha256).hexdigest()[:32]
+        return sealed_already[text]
 
     return seal
+
+
+def fingerprint() -> str:
+    """Names the secret keys are sealed with, so that keys stored under another one (the secret
+    changed, a restore with another configuration) are known not to compare, rather than taken
+    for different people."""
+    return _sealer()("fingerprint")[:16]
 
 
 def _sealed_keys(keys: frozenset, seal) -> frozenset:
