@@ -420,6 +420,23 @@ def test_keys_sealed_with_another_secret_withhold_the_quarter_beside_them():
     assert shown(stage2.disclose(unsealed, organisation_name="x").cell("monthly_respondents")) == "* comparison"
 
 
+def test_a_draft_of_an_earlier_quarter_its_admins_saw_is_compared_with_too():
+    """The January draft of the last quarter had the current quarter's people but one; the issued
+    last quarter differs from both by many. Beside the draft, the current quarter gives one away."""
+    same = respondent_keys(50)
+    earlier = figures(PREVIOUS, wellbeing=wellbeing(respondent_keys=respondent_keys(50, start=1000)))
+    january = Kept(keys={"monthly": same | {"respondent-key-gone"}}, bases={("monthly", "monthly"): 51})
+
+    def report(drafts_before):
+        data = ReportInput(organisation=figures(), national=stage2.national(), previous=(earlier,), k=5,
+                           draft=False, drafts_before=drafts_before)
+        return stage2.disclose(data, organisation_name="Cwm Taf Link Workers")
+
+    assert shown(report(()).cell("monthly_respondents")) == 50
+    assert shown(report((january,)).cell("monthly_respondents")) == "* comparison"
+    assert shown(report((None,)).cell("monthly_respondents")) == "* comparison"  # kept, but not comparable
+
+
 def test_generation_reads_what_each_earlier_issued_report_withheld(app, make):
     from supervision.reports.generation import published_before
 

@@ -358,3 +358,45 @@ def test_keys_kept_under_another_secret_are_known_not_to_compare(app, ctx, make)
     assert generation.keys_before(organisation.id, [june], fingerprint())[june.key] is not None
     current_app.config["PULSE_RESPONDENT_KEY"] = "another-secret-" + "z" * 32
     assert generation.keys_before(organisation.id, [june], fingerprint()) == {june.key: None}
+
+
+def test_a_report_issued_under_a_lower_k_is_not_shown_in_a_later_trend(app, ctx, make):
+    """Its figures may rest on fewer people than the organisation now requires."""
+    organisation = make.organisation(name="Ogmore Valleys", created_at=LONG_AGO)
+    for _ in range(10):
+        joined(app, make.user(Role.link_worker, organisation=organisation), LONG_AGO)
+    generate(_org(organisation), Quarter(2026, 2), status=ReportStatus.issued,
+             now=datetime(2026, 7, 1, 8, tzinfo=UTC), files=False)
+    db.session.commit()
+    assert not generation.published_before(organisation.id, [Quarter(2026, 2)], 5)["2026-Q2"][
+        ("link_workers", "", "count")].suppressed
+    _org(organisation).report_k = 8
+    db.session.commit()
+    september = generate(_org(organisation), Q3, status=ReportStatus.issued, now=ISSUED_AT, files=False).report()
+    june = [c for c in september.cells if c.scope == "organisation" and c.quarter == "2026-Q2"]
+    assert june and all(c.reason == Reason.comparison for c in june)
+
+
+def test_each_draft_an_admin_saw_is_kept_once_and_carried_into_the_issued_report(app, ctx, make):
+    organisation = make.organisation(name="Ogmore Valleys", created_at=LONG_AGO)
+    for _ in range(6):
+        joined(app, make.user(Role.link_worker, organisation=organisation), LONG_AGO)
+    for day in (5, 6):  # the same month, the same data: one draft kept
+        draft = generate(_org(organisation), Q3, status=ReportStatus.draft, now=datetime(2026, 8, day, tzinfo=UTC),
+                         files=False)
+    db.session.commit()
+    assert len(json.loads(draft.comparison_keys)) == 1
+    generate(_org(organisation), Q3, status=ReportStatus.draft, now=datetime(2026, 9, 5, tzinfo=UTC), files=False)
+    db.session.commit()
+    kept_drafts = json.loads(draft.comparison_keys)
+    assert len(kept_drafts) == 2
+    issued = generate(_org(organisation), Q3, status=ReportStatus.issued, now=ISSUED_AT, files=False)
+    db.session.commit()
+    assert json.loads(issued.comparison_keys)["drafts"] == kept_drafts
+    later = generation._input(_org(organisation), Quarter(2026, 4), draft=False, now=datetime(2027, 1, 4, tzinfo=UTC))
+    assert len(later.drafts_before) == 2 and all(kept is not None for kept in later.drafts_before)
+    # A draft stored before drafts kept their keys cannot be compared: it is not taken for nothing.
+    draft_row = QuarterlyReport(organisation_id=organisation.id, year=2026, quarter=4, status=ReportStatus.draft,
+                                published=issued.published, comparison_keys=None)
+    assert generation._input(_org(organisation), Quarter(2026, 4), draft=True, now=datetime(2026, 11, 5, tzinfo=UTC),
+                             seen=draft_row).seen_drafts == (None,)

@@ -44,7 +44,7 @@ def disclose(data: ReportInput, *, organisation_name: str) -> PublishedReport:
 
     reasons: Reasons = {address: primary_reason(figure, k) for address, figure in figures.items()}
     trend_hidden = _compare_quarters(reasons, figures, current, previous, data.earlier_cuts, k, data.published_before,
-                                     data.keys_before, data.seen_drafts)
+                                     data.keys_before, data.seen_drafts, data.drafts_before)
     frame_keys = [(scope, f.quarter.key) for scope, f in frames]
     # After rule 5, so that a trend quarter not shown reads `comparison` throughout, whatever its bands.
     uniform_distributions(reasons, figures, frame_keys)
@@ -91,7 +91,8 @@ def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current:
                       previous: tuple[QuarterFigures, ...], earlier_cuts: tuple[QuarterFigures, ...], k: int,
                       published_before: dict[str, dict[CellKey, Cell]] | None = None,
                       keys_before: dict[str, Kept | None] | None = None,
-                      seen_drafts: tuple[Kept | None, ...] = ()) -> set[tuple[str, str, str]]:
+                      seen_drafts: tuple[Kept | None, ...] = (),
+                      drafts_before: tuple[Kept | None, ...] = ()) -> set[tuple[str, str, str]]:
     """Rule 5, in place, on the figures that rules 1, 2 and 4 left published, once per group of
     figures sharing the figure that must meet k, so that a breakdown and its total go together.
 
@@ -110,14 +111,15 @@ def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current:
     beside them. An earlier quarter is compared by the keys and bases its issued report kept
     (`keys_before`), and the quarter's stored draft by what it kept (`seen_drafts`): worked out again
     today, either may have lost people since (a link worker who left, an account deleted), and the
-    report compared with is the one that had them. Keys sealed with another secret cannot be
+    report compared with is the one that had them. The earlier quarters' drafts their admins saw
+    (`drafts_before`) are compared with like the earlier quarters. Keys sealed with another secret cannot be
     compared, so the current quarter is withheld beside them.
 
     Returns the trend's (quarter, measure, category) that rule 5 hides, whatever their other reasons."""
     bases = {f.quarter.key: _bases(f) for f in (current, *previous)}
     cut_bases = [_bases(cut) for cut in earlier_cuts]
     current_key = current.quarter.key
-    unknown = None in seen_drafts or any(
+    unknown = None in seen_drafts or None in drafts_before or any(
         keys_before.get(f.quarter.key, ...) is None for f in previous if keys_before is not None)
     trend_hidden: set[tuple[str, str, str]] = set()
     for comparison, group in sorted(bases[current_key]):
@@ -132,9 +134,11 @@ def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current:
                 for cut, cut_basis in zip(earlier_cuts, cut_bases)]
         cuts += [(seen.bases.get((comparison, group), 0), seen.keys[comparison])
                  for seen in seen_drafts if seen is not None and comparison in seen.keys]
+        drafts = [(draft.bases.get((comparison, group), 0), people_of(draft.keys[comparison]))
+                  for draft in drafts_before if draft is not None and comparison in draft.keys]
         withheld = unknown or not (comparable_with_all((basis, people_of(keys)),
-                                            ((quarter_basis, quarter_keys) for _, quarter_basis, quarter_keys
-                                             in everything_before), k)
+                                            [*((quarter_basis, quarter_keys) for _, quarter_basis, quarter_keys
+                                               in everything_before), *drafts], k)
                         and comparable_with_all((basis, keys), cuts, k))
         shown = quarters_shown(None if withheld else (basis, people_of(keys)), trend, k)
         for address, figure in figures.items():
@@ -152,13 +156,13 @@ def _compare_quarters(reasons: Reasons, figures: dict[Address, Figure], current:
 def _as_issued(f: QuarterFigures, basis: int, comparison_group: tuple[str, str],
                keys_before: dict[str, Kept | None] | None) -> tuple[str, int, frozenset]:
     """(quarter, figure that must meet k, people) of an earlier quarter: by the keys and basis its
-    issued report kept, where it kept some (the larger basis of then and now, so that a quarter whose
-    report had k people is still compared after one of them has gone); else as worked out today."""
+    issued report kept, where it kept some (so that a quarter whose report had k people is still
+    compared after one of them has gone, and nothing of today's decides it); else as worked out today."""
     comparison, group = comparison_group
     stored = (keys_before or {}).get(f.quarter.key)
-    if stored is None or comparison not in stored.keys:
+    if stored is None or comparison not in stored.keys or comparison_group not in stored.bases:
         return f.quarter.key, basis, people_of(comparison_keys(f, comparison))
-    return f.quarter.key, max(basis, stored.bases.get(comparison_group, 0)), people_of(stored.keys[comparison])
+    return f.quarter.key, stored.bases[comparison_group], people_of(stored.keys[comparison])
 
 
 def _published(published_before: dict[str, dict[CellKey, Cell]] | None, figures: dict[Address, Figure],

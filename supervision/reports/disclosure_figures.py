@@ -185,6 +185,10 @@ def kept(f: QuarterFigures) -> Kept:
                 bases={(figure.comparison, figure.group): figure.comparison_basis for figure in figures})
 
 
+# Stands for keys that were never kept (a draft stored before drafts kept theirs): never comparable.
+UNKNOWN_KEPT: dict = {"seal": None}
+
+
 def kept_to_dict(kept_keys: Kept, seal: str) -> dict:
     """As stored (as JSON), with `seal` naming the secret the keys were sealed with (sealed.fingerprint)."""
     return {"seal": seal,

@@ -222,3 +222,6 @@ class ReportInput:
     # The keys the quarter's stored draft kept, the figures its admins saw (None: sealed with another
     # secret). Compared with like the earlier cuts, but as they were, not as worked out again today.
     seen_drafts: tuple[Kept | None, ...] = field(default=(), repr=False)
+    # The drafts of the earlier quarters their admins saw, as those quarters' issued reports carried
+    # them on: compared with like the earlier quarters, by their people.
+    drafts_before: tuple[Kept | None, ...] = field(default=(), repr=False)

@@ -30,7 +30,7 @@ from ..accounts.models import Organisation
 from ..extensions import db
 from .aggregate import draft_cutoff, report_input
 from .disclosure import disclose
-from .disclosure_figures import Kept, kept, kept_from_dict, kept_to_dict
+from .disclosure_figures import UNKNOWN_KEPT, Kept, kept, kept_from_dict, kept_to_dict
 from .figures import ReportInput
 from .models import FORMATS, LANGUAGES, QuarterlyReport, ReportStatus, _file_stem
 from .published import ORGANISATION, Cell, CellKey, PublishedReport
@@ -125,15 +125,19 @@ def _input(organisation: Organisation, quarter: Quarter, *, draft: bool, now: da
     seal = fingerprint()
     return replace(data, organisation=sealed(data.organisation), previous=tuple(sealed(f) for f in data.previous),
                    earlier_cuts=tuple(sealed(f) for f in data.earlier_cuts),
-                   published_before=published_before(organisation.id, earlier),
-                   keys_before=keys_before(organisation.id, earlier, seal),
+                   published_before=published_before(organisation.id, earlier, data.k),
+                   **_kept_before(organisation.id, earlier, seal),
                    seen_drafts=tuple(kept_from_dict(one, seal) for one in _drafts_kept(seen)))
 
 
 def _drafts_kept(draft: QuarterlyReport | None) -> list[dict]:
     """What the quarter's drafts kept, each as stored: every draft made this quarter, since each
-    replaced the one before but its admins saw them all."""
-    return [] if draft is None or draft.comparison_keys is None else json.loads(draft.comparison_keys)
+    replaced the one before but its admins saw them all. A draft stored before drafts kept their
+    keys stands as one whose keys cannot be compared (kept_from_dict: None), so that what its
+    admins saw is never taken for nothing."""
+    if draft is None:
+        return []
+    return [UNKNOWN_KEPT] if draft.comparison_keys is None else json.loads(draft.comparison_keys)
 
 
 def _published(organisation: Organisation, quarter: Quarter, *, draft: bool, now: datetime,
@@ -142,25 +146,40 @@ def _published(organisation: Organisation, quarter: Quarter, *, draft: bool, now
     return disclose(data, organisation_name=organisation.name)
 
 
-def keys_before(organisation_id: int, quarters: list[Quarter], seal: str) -> dict[str, Kept | None]:
-    """For each of these quarters issued for the organisation with its keys kept, those keys and
-    bases (None if sealed with another secret). One query."""
+def _issued_kept(organisation_id: int, quarters: list[Quarter]) -> list[tuple[str, dict]]:
+    """(quarter key, what its issued report kept, as stored) for these quarters. One query."""
     if not quarters:
-        return {}
+        return []
     rows = db.session.execute(select(QuarterlyReport.year, QuarterlyReport.quarter, QuarterlyReport.comparison_keys)
                               .where(QuarterlyReport.organisation_id == organisation_id,
                                      QuarterlyReport.status == ReportStatus.issued,
                                      QuarterlyReport.comparison_keys.is_not(None),
                                      or_(*(and_(QuarterlyReport.year == q.year, QuarterlyReport.quarter == q.number)
                                            for q in quarters)))).all()
-    return {Quarter(year, number).key: kept_from_dict(json.loads(stored_keys), seal)
-            for year, number, stored_keys in rows}
+    return [(Quarter(year, number).key, json.loads(stored_keys)) for year, number, stored_keys in rows]
 
 
-def published_before(organisation_id: int, quarters: list[Quarter]) -> dict[str, dict[CellKey, Cell]]:
+def keys_before(organisation_id: int, quarters: list[Quarter], seal: str) -> dict[str, Kept | None]:
+    """For each of these quarters issued for the organisation with its keys kept, those keys and
+    bases (None if sealed with another secret)."""
+    return _kept_before(organisation_id, quarters, seal)["keys_before"]
+
+
+def _kept_before(organisation_id: int, quarters: list[Quarter], seal: str) -> dict:
+    """ReportInput's keys_before (each issued quarter's own) and drafts_before (the drafts of those
+    quarters their admins saw, which the issued reports carried on). One query."""
+    issued = _issued_kept(organisation_id, quarters)
+    return {"keys_before": {quarter: kept_from_dict(stored, seal) for quarter, stored in issued},
+            "drafts_before": tuple(kept_from_dict(draft, seal) for _, stored in issued
+                                   for draft in stored.get("drafts", []))}
+
+
+def published_before(organisation_id: int, quarters: list[Quarter], k: int = 0) -> dict[str, dict[CellKey, Cell]]:
     """For each of these quarters issued for the organisation, its report's cells of its own
     figures, by (measure, category, kind): what it published, and what it withheld and why
-    (see disclosure._compare_quarters and disclosure._as_published). One query."""
+    (see disclosure._compare_quarters and disclosure._as_published). One query. A report issued
+    under a k lower than `k` is left out, as if never issued: some of its figures rest on fewer
+    people than the organisation now requires, and which would show its own cells cannot tell."""
     if not quarters:
         return {}
     rows = db.session.scalars(select(QuarterlyReport).where(
@@ -169,6 +188,8 @@ def published_before(organisation_id: int, quarters: list[Quarter]) -> dict[str,
     published = {}
     for row in rows:
         report = row.report()
+        if report.k < k:
+            continue
         published[report.quarter] = {(cell.measure, cell.category, cell.kind): cell for cell in report.cells
                                      if cell.scope == ORGANISATION and cell.quarter == report.quarter}
     return published
@@ -207,7 +228,8 @@ def _issue(organisation: Organisation, quarter: Quarter, *, now: datetime, files
     # with: the people behind what this report published, even once some have gone from the data.
     report = QuarterlyReport(organisation_id=organisation.id, year=quarter.year, quarter=quarter.number,
                              status=ReportStatus.issued, published=published.to_json(), generated_at=now,
-                             comparison_keys=json.dumps(kept_to_dict(kept(data.organisation), fingerprint())))
+                             comparison_keys=json.dumps(kept_to_dict(kept(data.organisation), fingerprint())
+                                                        | {"drafts": _drafts_kept(draft)}))
     if not _insert(report):
         return stored(organisation.id, quarter, ReportStatus.issued)  # type: ignore[return-value]
     if files:
@@ -223,12 +245,17 @@ def _issue(organisation: Organisation, quarter: Quarter, *, now: datetime, files
 def _draft(organisation: Organisation, quarter: Quarter, *, now: datetime, files: bool) -> QuarterlyReport:
     if draft_cutoff(quarter, now) is None:
         raise NothingToDraft(quarter)
-    report = stored(organisation.id, quarter, ReportStatus.draft)
+    # Locked (PostgreSQL; SQLite has one writer at a time anyway), so that two admins making a draft
+    # at once each compare with, and keep, the other's.
+    report = db.session.scalar(select(QuarterlyReport).where(
+        QuarterlyReport.organisation_id == organisation.id, QuarterlyReport.year == quarter.year,
+        QuarterlyReport.quarter == quarter.number, QuarterlyReport.status == ReportStatus.draft).with_for_update())
     data = _input(organisation, quarter, draft=True, now=now, seen=report)
     published = disclose(data, organisation_name=organisation.name)
     # What its admins will see, kept beside what they saw in the drafts it replaces (rule 5 for the
-    # next draft and for the issued report).
-    seen = json.dumps([*_drafts_kept(report), kept_to_dict(kept(data.organisation), fingerprint())])
+    # next draft and for the issued report); a draft the same as the last one adds nothing.
+    earlier, own = _drafts_kept(report), kept_to_dict(kept(data.organisation), fingerprint())
+    seen = json.dumps(earlier if earlier and earlier[-1] == own else [*earlier, own])
     if report is None:
         report = QuarterlyReport(organisation_id=organisation.id, year=quarter.year, quarter=quarter.number,
                                  status=ReportStatus.draft, published=published.to_json(), generated_at=now,
@@ -237,8 +264,8 @@ def _draft(organisation: Organisation, quarter: Quarter, *, now: datetime, files
             if files:
                 _write_files(report, published)
             return report
-        # Another admin made one at the same moment: rewrite theirs.
-        report = stored(organisation.id, quarter, ReportStatus.draft)
+        # Another admin made one at the same moment: start again from theirs, to compare with it.
+        return _draft(organisation, quarter, now=now, files=files)
     old_stem = report.file_stem
     # A new stem, so that the files of the draft being replaced are never mistaken for this one's.
     report.file_stem = _file_stem()

@@ -119,8 +119,8 @@ def method_notes(report: PublishedReport, shown) -> MethodNotes:
           "booked or attended supervision, who asked for debriefs or who wrote reflections, or the link workers. "
           "Between two versions of the same quarter, someone who answered again, or whose bookings, debriefs or "
           "reflections changed, counts as one of those who differ.", k=k),
-        _("An earlier quarter in the trend shows its figures exactly as its own report published them, even "
-          "if people have left since or their data has been deleted."),
+        _("An earlier quarter in the trend shows only figures its own report published, exactly as it "
+          "published them, even if people have left since or their data has been deleted."),
         _("The national benchmark covers every organisation using Cwtch, in the same quarter. The figures cannot "
           "be filtered or broken down in any other way."),
         _("This report shows nothing finer than the quarter, no free text and no figure about any one person. "
