@@ -9,7 +9,6 @@ and only for one organisation; nothing here reads text, names or comments.
 from __future__ import annotations
 
 import functools
-
 from datetime import datetime
 
 from sqlalchemy import Select, distinct, func, select

@@ -20,14 +20,12 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import ColumnElement, Select, String, case, cast, distinct, func, select
+from sqlalchemy import ColumnElement, Select, case, distinct, func, select
 
 from ..booking.models import Booking, SupervisionSession
 from ..debriefs.models import Category, DebriefCheckIn, DebriefRequest, HeldBy, RequestStatus, Urgency
 from ..extensions import db
-from .aggregate_sql import BoundScope, Scope, as_float, median, minutes_between
-from .aggregate_sql import key_list as _key_list
-from .aggregate_sql import split_keys as _keys
+from .aggregate_sql import BoundScope, Scope, as_float, key_list, key_pair, median, minutes_between, split_keys
 from .figures import CATEGORIES, CHECK_IN_ANSWERS, URGENCIES, Debriefs, PersonKey
 
 
@@ -36,13 +34,13 @@ def _count_where(condition) -> ColumnElement[int]:
 
 
 def _pair(row_id) -> ColumnElement[str]:
-    """"requester:id", split again by _keys."""
-    return cast(DebriefRequest.link_worker_id, String).concat(":").concat(cast(row_id, String))
+    """"requester:id" (key_pair), split again by split_keys."""
+    return key_pair(DebriefRequest.link_worker_id, row_id)
 
 
 def _ids_where(scope: BoundScope, condition) -> ColumnElement[str | None]:
     """The (requester, request) keys of the requests meeting `condition`, as one comma-separated text."""
-    return _key_list(scope, case((condition, _pair(DebriefRequest.id))))
+    return key_list(scope, case((condition, _pair(DebriefRequest.id))))
 
 
 def _in_scope(scope: BoundScope):
@@ -77,7 +75,7 @@ def _statements(dialect: str, organisation: bool) -> tuple[Select, Select, Selec
         _count_where(held),
         _count_where(escalated),
         check_in_people,
-        _key_list(scope, _pair(DebriefRequest.id)),
+        key_list(scope, _pair(DebriefRequest.id)),
         _ids_where(scope, accepted),
         _ids_where(scope, held),
         _ids_where(scope, escalated),
@@ -96,7 +94,7 @@ def _statements(dialect: str, organisation: bool) -> tuple[Select, Select, Selec
                   .where(*where, held))
     medians = select(median(to_accept), median(to_debrief))
 
-    check_ins = (select(DebriefCheckIn.answer, func.count(), _key_list(scope, _pair(DebriefCheckIn.id)))
+    check_ins = (select(DebriefCheckIn.answer, func.count(), key_list(scope, _pair(DebriefCheckIn.id)))
                  .join(DebriefRequest, DebriefRequest.id == DebriefCheckIn.request_id)
                  .where(*where, answered).group_by(DebriefCheckIn.answer))
     return totals, medians, check_ins
@@ -121,7 +119,7 @@ def debriefs(scope: Scope) -> Debriefs:
         check_ins[answer.value] = count
         # An answer is given once and never changed, so the answer adds nothing to the id; it keeps
         # the key meaning "this check-in, answered so" should that ever change.
-        check_in_keys |= _keys(ids, f":{answer.value}")
+        check_in_keys |= split_keys(ids, f":{answer.value}")
 
     return Debriefs(
         requests=requests,
@@ -136,9 +134,9 @@ def debriefs(scope: Scope) -> Debriefs:
         escalated=int(escalated_count or 0),
         check_ins=check_ins,
         check_in_people=check_in_count or 0,
-        request_keys=_keys(request_ids),
-        accepted_keys=_keys(accepted_ids),
-        held_keys=_keys(held_ids),
-        escalated_keys=_keys(escalated_ids),
+        request_keys=split_keys(request_ids),
+        accepted_keys=split_keys(accepted_ids),
+        held_keys=split_keys(held_ids),
+        escalated_keys=split_keys(escalated_ids),
         check_in_keys=frozenset(check_in_keys),
     )

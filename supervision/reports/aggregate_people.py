@@ -3,7 +3,6 @@ who answered; plus the organisations in scope and their supervision standard."""
 from __future__ import annotations
 
 import functools
-
 from datetime import datetime
 from typing import Any
 

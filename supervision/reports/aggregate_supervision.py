@@ -4,7 +4,6 @@ For an organisation, also rule 5's keys of the bookings behind the figures (figu
 from __future__ import annotations
 
 import functools
-
 from datetime import datetime, timedelta
 from typing import NamedTuple
 

@@ -109,10 +109,14 @@ def ensure_file(report: QuarterlyReport, language: str, fmt: str) -> Path:
     return path
 
 
-def stored(organisation_id: int, quarter: Quarter, status: ReportStatus) -> QuarterlyReport | None:
-    return db.session.scalar(select(QuarterlyReport).where(
+def stored(organisation_id: int, quarter: Quarter, status: ReportStatus, *, lock: bool = False
+           ) -> QuarterlyReport | None:
+    """The stored report; with `lock`, its row locked until the transaction ends (PostgreSQL;
+    SQLite has one writer at a time anyway)."""
+    query = select(QuarterlyReport).where(
         QuarterlyReport.organisation_id == organisation_id, QuarterlyReport.year == quarter.year,
-        QuarterlyReport.quarter == quarter.number, QuarterlyReport.status == status))
+        QuarterlyReport.quarter == quarter.number, QuarterlyReport.status == status)
+    return db.session.scalar(query.with_for_update() if lock else query)
 
 
 def _input(organisation: Organisation, quarter: Quarter, *, draft: bool, now: datetime,
@@ -121,12 +125,11 @@ def _input(organisation: Organisation, quarter: Quarter, *, draft: bool, now: da
     reports published and the keys they kept, and the keys of the quarter's drafts its admins saw
     (kept in `seen`, the quarter's stored draft)."""
     data = report_input(organisation, quarter, draft=draft, now=now, drafted_at=drafted_at)
-    earlier = [f.quarter for f in data.previous]
+    issued = _issued(organisation.id, [f.quarter for f in data.previous])
     seal = fingerprint()
     return replace(data, organisation=sealed(data.organisation), previous=tuple(sealed(f) for f in data.previous),
                    earlier_cuts=tuple(sealed(f) for f in data.earlier_cuts),
-                   published_before=published_before(organisation.id, earlier, data.k),
-                   **_kept_before(organisation.id, earlier, seal),
+                   published_before=_cells_of(issued, data.k), **_kept_of(issued, seal),
                    seen_drafts=tuple(kept_from_dict(one, seal) for one in _drafts_kept(seen)))
 
 
@@ -140,59 +143,49 @@ def _drafts_kept(draft: QuarterlyReport | None) -> list[dict]:
     return [UNKNOWN_KEPT] if draft.comparison_keys is None else json.loads(draft.comparison_keys)
 
 
-def _published(organisation: Organisation, quarter: Quarter, *, draft: bool, now: datetime,
-               drafted_at: datetime | None = None) -> PublishedReport:
-    data = _input(organisation, quarter, draft=draft, now=now, drafted_at=drafted_at)
-    return disclose(data, organisation_name=organisation.name)
-
-
-def _issued_kept(organisation_id: int, quarters: list[Quarter]) -> list[tuple[str, dict]]:
-    """(quarter key, what its issued report kept, as stored) for these quarters. One query."""
+def _issued(organisation_id: int, quarters: list[Quarter]) -> list[QuarterlyReport]:
+    """The organisation's issued reports of these quarters. One query."""
     if not quarters:
         return []
-    rows = db.session.execute(select(QuarterlyReport.year, QuarterlyReport.quarter, QuarterlyReport.comparison_keys)
-                              .where(QuarterlyReport.organisation_id == organisation_id,
-                                     QuarterlyReport.status == ReportStatus.issued,
-                                     QuarterlyReport.comparison_keys.is_not(None),
-                                     or_(*(and_(QuarterlyReport.year == q.year, QuarterlyReport.quarter == q.number)
-                                           for q in quarters)))).all()
-    return [(Quarter(year, number).key, json.loads(stored_keys)) for year, number, stored_keys in rows]
+    return list(db.session.scalars(select(QuarterlyReport).where(
+        QuarterlyReport.organisation_id == organisation_id, QuarterlyReport.status == ReportStatus.issued,
+        or_(*(and_(QuarterlyReport.year == q.year, QuarterlyReport.quarter == q.number) for q in quarters)))))
+
+
+def _kept_of(issued: list[QuarterlyReport], seal: str) -> dict:
+    """ReportInput's keys_before (each issued quarter's own keys and bases, None if sealed with
+    another secret) and drafts_before (the drafts of those quarters their admins saw, which the
+    issued reports carried on)."""
+    kept_rows = [(row.period.key, json.loads(row.comparison_keys)) for row in issued if row.comparison_keys]
+    return {"keys_before": {quarter: kept_from_dict(stored_keys, seal) for quarter, stored_keys in kept_rows},
+            "drafts_before": tuple(kept_from_dict(draft, seal) for _, stored_keys in kept_rows
+                                   for draft in stored_keys.get("drafts", []))}
 
 
 def keys_before(organisation_id: int, quarters: list[Quarter], seal: str) -> dict[str, Kept | None]:
     """For each of these quarters issued for the organisation with its keys kept, those keys and
     bases (None if sealed with another secret)."""
-    return _kept_before(organisation_id, quarters, seal)["keys_before"]
+    return _kept_of(_issued(organisation_id, quarters), seal)["keys_before"]
 
 
-def _kept_before(organisation_id: int, quarters: list[Quarter], seal: str) -> dict:
-    """ReportInput's keys_before (each issued quarter's own) and drafts_before (the drafts of those
-    quarters their admins saw, which the issued reports carried on). One query."""
-    issued = _issued_kept(organisation_id, quarters)
-    return {"keys_before": {quarter: kept_from_dict(stored, seal) for quarter, stored in issued},
-            "drafts_before": tuple(kept_from_dict(draft, seal) for _, stored in issued
-                                   for draft in stored.get("drafts", []))}
+def _cells_of(issued: list[QuarterlyReport], k: int) -> dict[str, dict[CellKey, Cell]]:
+    """Each issued report's cells of its own figures, by (measure, category, kind): what it
+    published, and what it withheld and why (see disclosure._compare_quarters and
+    disclosure._as_published). A report issued under a k lower than `k` is left out, as if never
+    issued: some of its figures rest on fewer people than the organisation now requires, and which
+    would show its own cells cannot tell."""
+    published = {}
+    for row in issued:
+        report = row.report()
+        if report.k >= k:
+            published[report.quarter] = {(cell.measure, cell.category, cell.kind): cell for cell in report.cells
+                                         if cell.scope == ORGANISATION and cell.quarter == report.quarter}
+    return published
 
 
 def published_before(organisation_id: int, quarters: list[Quarter], k: int = 0) -> dict[str, dict[CellKey, Cell]]:
-    """For each of these quarters issued for the organisation, its report's cells of its own
-    figures, by (measure, category, kind): what it published, and what it withheld and why
-    (see disclosure._compare_quarters and disclosure._as_published). One query. A report issued
-    under a k lower than `k` is left out, as if never issued: some of its figures rest on fewer
-    people than the organisation now requires, and which would show its own cells cannot tell."""
-    if not quarters:
-        return {}
-    rows = db.session.scalars(select(QuarterlyReport).where(
-        QuarterlyReport.organisation_id == organisation_id, QuarterlyReport.status == ReportStatus.issued,
-        or_(*(and_(QuarterlyReport.year == q.year, QuarterlyReport.quarter == q.number) for q in quarters)))).all()
-    published = {}
-    for row in rows:
-        report = row.report()
-        if report.k < k:
-            continue
-        published[report.quarter] = {(cell.measure, cell.category, cell.kind): cell for cell in report.cells
-                                     if cell.scope == ORGANISATION and cell.quarter == report.quarter}
-    return published
+    """For each of these quarters issued for the organisation under k or more, its own cells (_cells_of)."""
+    return _cells_of(_issued(organisation_id, quarters), k)
 
 
 def _insert(report: QuarterlyReport) -> bool:
@@ -245,11 +238,8 @@ def _issue(organisation: Organisation, quarter: Quarter, *, now: datetime, files
 def _draft(organisation: Organisation, quarter: Quarter, *, now: datetime, files: bool) -> QuarterlyReport:
     if draft_cutoff(quarter, now) is None:
         raise NothingToDraft(quarter)
-    # Locked (PostgreSQL; SQLite has one writer at a time anyway), so that two admins making a draft
-    # at once each compare with, and keep, the other's.
-    report = db.session.scalar(select(QuarterlyReport).where(
-        QuarterlyReport.organisation_id == organisation.id, QuarterlyReport.year == quarter.year,
-        QuarterlyReport.quarter == quarter.number, QuarterlyReport.status == ReportStatus.draft).with_for_update())
+    # Locked, so that two admins making a draft at once each compare with, and keep, the other's.
+    report = stored(organisation.id, quarter, ReportStatus.draft, lock=True)
     data = _input(organisation, quarter, draft=True, now=now, seen=report)
     published = disclose(data, organisation_name=organisation.name)
     # What its admins will see, kept beside what they saw in the drafts it replaces (rule 5 for the
